@@ -1,0 +1,36 @@
+/* Small helpers shared by the subcommands: option values, JSON output, messages. */
+#ifndef LSTMCORR_CLI_UTIL_H
+#define LSTMCORR_CLI_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes of every subcommand. */
+enum { LC_EXIT_OK = 0, LC_EXIT_FAILURE = 1, LC_EXIT_USAGE = 2 };
+
+/* Print "lstmcorr CMD: message" to stderr and return LC_EXIT_USAGE. */
+int lc_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Print "lstmcorr CMD: message" to stderr and return LC_EXIT_FAILURE. */
+int lc_run_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Parse a whole decimal integer / float option value within [lo, hi]; 0 on success, else a usage
+ * message was printed. */
+int lc_parse_long(const char *cmd, const char *option, const char *text, long lo, long hi, long *out);
+int lc_parse_double(const char *cmd, const char *option, const char *text, double lo, double hi,
+                    double *out);
+
+/* Write s as a JSON string literal (quotes included). */
+void lc_json_string(FILE *out, const char *s);
+
+/* Monotonic wall-clock seconds. */
+double lc_now_seconds(void);
+
+#endif
