@@ -12,6 +12,15 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"demo", lc_cmd_demo, "synthetic alerts -> train -> evaluate one fold -> table"},
+    {"train", lc_cmd_train, "train the siamese LSTM on labelled alerts"},
+    {"embed", lc_cmd_embed, "alerts -> vectors (.npy)"},
+    {"cluster", lc_cmd_cluster, "DBSCAN the alerts; place new ones with --assign"},
+    {"evaluate", lc_cmd_evaluate, "the k-fold protocol with every metric"},
+    {"info", lc_cmd_info, "what a model file holds"},
+    {"label", lc_cmd_label, "label alerts from incident descriptions"},
+    {"stratify", lc_cmd_stratify, "cap incidents, sample benign, assign cuts"},
+    {"synth", lc_cmd_synth, "write the synthetic demo alerts"},
     {"devices", lc_cmd_devices, "list backends, their devices, and why a backend is unusable"},
 };
 
