@@ -281,7 +281,21 @@ static lc_status run_lstm(lc_session *s, const graph_node *n, int backward)
         b.h_last = BUF(n->out[LSTM_OUT_H_LAST]);
         b.h_all = BUF(n->out[LSTM_OUT_H_ALL]);
         b.reserve = BUF(n->out[LSTM_OUT_RESERVE]);
-        return lc_dev_check(s->dev, api->lstm_forward(s->dev->handle, &n->p.lstm, &b), "lstm forward");
+        int slot = -1;
+        if (b.reserve == NULL) {
+            /* Inference: a backend may still want scratch (cuDNN does); it lives for this call. */
+            size_t bytes = 0;
+            LC_TRY(lc_dev_check(s->dev, api->workspace_size(s->dev->handle, LC_OP_LSTM_FORWARD, &n->p.lstm, &bytes),
+                                "lstm forward workspace size"));
+            if (bytes) {
+                LC_TRY(pool_acquire(s, bytes, &slot));
+                b.reserve = s->pool[slot].buf;
+            }
+        }
+        lc_status status = lc_dev_check(s->dev, api->lstm_forward(s->dev->handle, &n->p.lstm, &b), "lstm forward");
+        if (slot >= 0)
+            s->pool[slot].in_use = 0;
+        return status;
     }
     b.reserve = BUF(n->in[LSTM_IN_RESERVE]);
     b.dh_last = BUF(n->in[LSTM_IN_DH_LAST]);

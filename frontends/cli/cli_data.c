@@ -19,6 +19,7 @@ const char lc_cli_train_help[] =
     "  --pairs all|N     all ordered pairs per epoch, or N sampled pairs\n"
     "  --optimizer O     sgd or adam;  --lr X  learning rate\n"
     "  --batch N         pairs per batch;  --epochs N;  --seed N\n"
+    "  --forget-bias X   initial forget-gate bias (seed 0, fast 1)\n"
     "  --fold K          validate on cut K, train on the others (-1: train on all)\n"
     "  --device D        cpu:0, opencl:0, cuda:0 (default cpu:0); --backend B = B:0\n"
     "  --max-time S      stop cleanly after the epoch that passes S seconds\n";
@@ -45,6 +46,7 @@ int lc_cli_train_defaults(lc_cli_train *t, const char *preset)
         t->train.net.form = LC_LSTM_STANDARD;
         t->train.net.hidden[0] = 32;
         t->train.net.train_embedding = 0;
+        t->train.net.forget_bias = 1.0f;
         t->train.optimizer.kind = LC_OPTIMIZER_ADAM;
         t->train.optimizer.lr = 0.01f;
         t->train.pairs_per_epoch = 200000;
@@ -119,7 +121,7 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
     }
     static const char *const with_value[] = {"--preset", "--lstm", "--hidden", "--pairs", "--optimizer", "--lr",
                                              "--batch", "--epochs", "--seed", "--fold", "--device", "--backend",
-                                             "--max-time"};
+                                             "--max-time", "--forget-bias"};
     int known = 0;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
         known |= strcmp(opt, with_value[k]) == 0;
@@ -177,6 +179,10 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
         static char device[80];
         snprintf(device, sizeof device, "%s:0", v);
         t->device = device;
+    } else if (strcmp(opt, "--forget-bias") == 0) {
+        if (lc_parse_double(cmd, opt, v, -100, 100, &x) != 0)
+            return -1;
+        o->net.forget_bias = (float)x;
     } else if (strcmp(opt, "--max-time") == 0) {
         if (lc_parse_double(cmd, opt, v, 0, 1e9, &x) != 0)
             return -1;

@@ -118,6 +118,10 @@ lc_status lc_net_init_params(const lc_net_config *config, uint64_t seed, lc_sess
             else if (specs[i].init == INIT_IDENTITY)
                 values[k] = (k / (size_t)specs[i].cols == k % (size_t)specs[i].cols) ? 1.0f : 0.0f;
         }
+        /* Gate blocks are [i | f | g | o]: a positive forget bias makes early characters last. */
+        if (specs[i].init == INIT_ZERO)
+            for (size_t k = n / 4; k < n / 2; k++)
+                values[k] = config->forget_bias;
         lc_status status = lc_session_add_param(session, specs[i].name, specs[i].rows, specs[i].cols, values);
         free(values);
         LC_TRY(status);

@@ -27,6 +27,7 @@ typedef struct lc_net_config {
     int layers;
     int hidden[LC_NET_MAX_LAYERS];
     int train_embedding;
+    float forget_bias;  /* initial bias of the forget gates (0 in the prototype); not stored */
 } lc_net_config;
 
 /* "standard", "peephole", "lasagne-0.1" <-> form. */
@@ -38,7 +39,7 @@ lc_status lc_net_hidden_parse(const char *text, lc_net_config *config);
 int lc_net_output_size(const lc_net_config *config);
 
 /* Add every parameter to the session with the prototype's initialisation: weights and peepholes
- * ~ Normal(0, 0.1) from `seed`, biases 0, embedding identity. */
+ * ~ Normal(0, 0.1) from `seed`, biases 0 (forget gates: config->forget_bias), embedding identity. */
 lc_status lc_net_init_params(const lc_net_config *config, uint64_t seed, lc_session *session);
 /* Store / load the network's configuration and parameters in a model file. */
 lc_status lc_net_save_params(const lc_net_config *config, lc_session *session, lc_model *model);

@@ -114,7 +114,11 @@ typedef enum lc_lstm_input {
  *   wh: H x 4H (gates += h_prev wh); bias: 4H; peep: 3H = [w_ci | w_cf | w_co] (ignored by STANDARD)
  * Initial h and c are zero.
  * Forward writes h_last (batch x H: h after each sequence's last step, 0 for length 0) and, when
- * all_steps, h_all (total x H). With training, it fills reserve for the backward pass.
+ * all_steps, h_all (total x H). With training, it fills reserve for the backward pass; without,
+ * reserve is scratch for this call. The caller passes a reserve buffer whenever
+ * workspace_size(LC_OP_LSTM_FORWARD, params) is above 0 (training or not), and the backward gets
+ * params describing the same batch as the training forward that filled its reserve. A reserve
+ * serves one backward call.
  * Backward reads dh_last (or NULL) and dh_all (or NULL) and ACCUMULATES dtable (CODES) or dxproj
  * (PROJECTED), dwh, dbias and dpeep (unless NULL; dpeep ignored for STANDARD).
  */
@@ -149,7 +153,7 @@ typedef struct lc_cosine_pairs_params {
     int32_t width;
 } lc_cosine_pairs_params;
 
-/* SIGMOID_BCE, fused and numerically stable: with p = sigmoid(z),
+/* SIGMOID_BCE, fused and numerically stable (z, target, loss, dz, prob: float32): with p = sigmoid(z),
  *   loss[0] = mean_k ( max(z,0) - z t + log(1 + exp(-|z|)) )    (= mean BCE(p, t))
  *   dz[k] += scale * (p_k - t_k) / count                        (dz may be NULL)
  *   prob[k] = p_k                                               (prob may be NULL) */
