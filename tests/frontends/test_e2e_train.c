@@ -1,0 +1,176 @@
+/* End to end through the lstmcorr program: train, resume, info, embed, cluster, evaluate. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support_cli.h"
+
+static char data[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!support_cli_available("train"))
+        return 0;
+    support_temp_path("e2e-data", data, sizeof data);
+    char args[1024];
+    snprintf(args, sizeof args, "synth --count 300 --seed 5 -o %s", data);
+    return support_cli_run(args, NULL, 0) == 0 ? 0 : -1;
+}
+
+static long file_bytes(const char *path, unsigned char **out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *out = malloc((size_t)n + 1);
+    if (fread(*out, 1, (size_t)n, f) != (size_t)n)
+        n = -1;
+    fclose(f);
+    return n;
+}
+
+static const char train_options[] = "--preset fast --pairs 6000 --batch 500 --hidden 8 --quiet";
+
+static void test_resume_equals_uninterrupted(void **state)
+{
+    (void)state;
+    if (!support_cli_available("train"))
+        skip();
+    char whole[512], part[512], args[2048], err[4096];
+    support_temp_path("e2e-whole", whole, sizeof whole);
+    support_temp_path("e2e-part", part, sizeof part);
+    snprintf(args, sizeof args, "train --data %s -o %s --epochs 3 %s", data, whole, train_options);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    snprintf(args, sizeof args, "train --data %s -o %s --epochs 1 %s", data, part, train_options);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    snprintf(args, sizeof args, "train --data %s --resume %s --epochs 3 --quiet", data, part);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    unsigned char *a = NULL, *b = NULL;
+    long na = file_bytes(whole, &a), nb = file_bytes(part, &b);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, (size_t)na);
+    free(a);
+    free(b);
+
+    /* The model describes itself, and a damaged one is refused with the reason. */
+    snprintf(args, sizeof args, "info %s > /dev/null", whole);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    FILE *f = fopen(part, "r+b");
+    assert_non_null(f);
+    fseek(f, 40, SEEK_SET);
+    fputc(0x5a ^ fgetc(f), f);
+    fclose(f);
+    snprintf(args, sizeof args, "info %s", part);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, part));
+    remove(whole);
+    remove(part);
+}
+
+static void test_embed_and_cluster(void **state)
+{
+    (void)state;
+    if (!support_cli_available("cluster"))
+        skip();
+    char model[512], npy[512], out[512], args[4096], err[4096];
+    support_temp_path("e2e-model", model, sizeof model);
+    support_temp_path("e2e-npy", npy, sizeof npy);
+    support_temp_path("e2e-out", out, sizeof out);
+    snprintf(args, sizeof args, "train --data %s -o %s --epochs 2 %s", data, model, train_options);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    snprintf(args, sizeof args, "embed --model %s --data %s -o %s", model, data, npy);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    unsigned char *bytes = NULL;
+    long n = file_bytes(npy, &bytes);
+    /* 300 x 8 float32 after a 128-byte header. */
+    assert_int_equal(n, 128 + 300 * 8 * 4);
+    assert_memory_equal(bytes, "\x93NUMPY", 6);
+    free(bytes);
+    snprintf(args, sizeof args, "cluster --model %s --data %s --eps 0.05 --min-samples 3 --assign %s -o %s", model,
+             data, data, out);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char line[8192];
+    int alerts = 0, clusters = 0, assigned = 0;
+    while (fgets(line, sizeof line, f)) {
+        alerts += strstr(line, "\"type\":\"alert\"") != NULL;
+        clusters += strstr(line, "\"type\":\"cluster\"") != NULL;
+        assigned += strstr(line, "\"type\":\"assigned\"") != NULL;
+    }
+    fclose(f);
+    assert_int_equal(alerts, 300);
+    assert_int_equal(assigned, 300);
+    assert_true(clusters >= 1);
+
+    /* Usage and input errors have their exit codes. */
+    snprintf(args, sizeof args, "cluster --model %s --data %s --eps 0.05", model, data);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
+    snprintf(args, sizeof args, "cluster --model %s --data %s --eps 0.05 --min-samples 3", data, data);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 1);
+    snprintf(args, sizeof args, "train --data %s -o %s --device cuda:7 --quiet", data, model);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, "cuda:7"));
+    remove(model);
+    remove(npy);
+    remove(out);
+}
+
+static void test_evaluate_json_lines(void **state)
+{
+    (void)state;
+    if (!support_cli_available("evaluate"))
+        skip();
+    char json[512], args[2048], err[4096];
+    support_temp_path("e2e-json", json, sizeof json);
+    snprintf(args, sizeof args, "evaluate --data %s --folds 0,1 --epochs 1 %s --json %s", data, train_options, json);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    FILE *f = fopen(json, "r");
+    assert_non_null(f);
+    char line[8192];
+    int rows = 0, summaries = 0;
+    const char *fields[] = {"\"cut\":", "\"eps\":", "\"min_samples\":", "\"arf\":", "\"arf_analyst\":", "\"narf\":",
+                            "\"imr\":", "\"faro\":", "\"farc\":", "\"homogeneity\":", "\"accuracy\":", "\"f1\":",
+                            "\"clusters\":", "\"outliers\":"};
+    while (fgets(line, sizeof line, f)) {
+        if (strstr(line, "\"summary\":true")) {
+            summaries++;
+            assert_non_null(strstr(line, "\"folds\":2"));
+            assert_non_null(strstr(line, "\"imr_max\":0.05"));
+            continue;
+        }
+        rows++;
+        assert_non_null(strstr(line, "\"fold\":"));
+        for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+            if (strstr(line, fields[k]) == NULL)
+                fail_msg("row without %s: %s", fields[k], line);
+    }
+    fclose(f);
+    assert_int_equal(summaries, 1);
+    assert_int_equal(rows, 2 * 36 * 2); /* folds x grid x cuts */
+    remove(json);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resume_equals_uninterrupted),
+        cmocka_unit_test(test_embed_and_cluster),
+        cmocka_unit_test(test_evaluate_json_lines),
+    };
+    int rc = cmocka_run_group_tests(tests, setup, NULL);
+    if (data[0])
+        remove(data);
+    return rc;
+}
