@@ -21,6 +21,7 @@ static const command commands[] = {
     {"label", lc_cmd_label, "label alerts from incident descriptions"},
     {"stratify", lc_cmd_stratify, "cap incidents, sample benign, assign cuts"},
     {"synth", lc_cmd_synth, "write the synthetic demo alerts"},
+    {"bench", lc_cmd_bench, "benchmarks of every workload on every device (lstmcorr-bench)"},
     {"devices", lc_cmd_devices, "list backends, their devices, and why a backend is unusable"},
 };
 
