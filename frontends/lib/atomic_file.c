@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lstmcorr/engine.h"
@@ -57,6 +58,18 @@ lc_status lc_atomic_file_write(const char *path, const void *data, size_t bytes)
 {
     if (path == NULL || (data == NULL && bytes > 0))
         return lc_fail(LC_ERR_INVALID, "atomic file write: NULL path or data");
+    /* A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a file over
+     * it would replace the device node itself. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        int out = open(path, O_WRONLY);
+        if (out < 0)
+            return lc_fail(LC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+        lc_status status = write_all(out, data, bytes);
+        if (close(out) != 0 || status != LC_OK)
+            return lc_fail(LC_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+        return LC_OK;
+    }
     size_t temp_len = strlen(path) + 32;
     char *temp_path = malloc(temp_len);
     if (temp_path == NULL)

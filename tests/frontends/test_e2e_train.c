@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* End to end through the lstmcorr program: train, resume, info, embed, cluster, evaluate. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "support_cli.h"
 
@@ -97,6 +99,12 @@ static void test_embed_and_cluster(void **state)
     assert_int_equal(n, 128 + 300 * 8 * 4);
     assert_memory_equal(bytes, "\x93NUMPY", 6);
     free(bytes);
+    /* A device as output is written in place, never replaced by a renamed file. */
+    snprintf(args, sizeof args, "embed --model %s --data %s -o /dev/null", model, data);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
     snprintf(args, sizeof args, "cluster --model %s --data %s --eps 0.05 --min-samples 3 --assign %s -o %s", model,
              data, data, out);
     assert_int_equal(support_cli_run(args, err, sizeof err), 0);
