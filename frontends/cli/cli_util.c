@@ -33,6 +33,15 @@ int lc_run_error(const char *cmd, const char *fmt, ...)
     return LC_EXIT_FAILURE;
 }
 
+const char *lc_option_value(const char *cmd, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        lc_usage_error(cmd, "%s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
 int lc_parse_long(const char *cmd, const char *option, const char *text, long lo, long hi, long *out)
 {
     char *end = NULL;

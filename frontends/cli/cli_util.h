@@ -21,6 +21,9 @@ int lc_run_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* The value after option argv[*i] (advancing *i), or NULL after printing a usage error. */
+const char *lc_option_value(const char *cmd, int argc, char **argv, int *i);
+
 /* Parse a whole decimal integer / float option value within [lo, hi]; 0 on success, else a usage
  * message was printed. */
 int lc_parse_long(const char *cmd, const char *option, const char *text, long lo, long hi, long *out);

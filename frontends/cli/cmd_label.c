@@ -28,15 +28,6 @@ static const char label_help[] =
     "%s"
     "  --help            this text\n";
 
-static const char *option_value(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc) {
-        lc_usage_error("label", "%s needs a value", argv[*i]);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int current_utc_year(void)
 {
     time_t now = time(NULL);
@@ -113,16 +104,16 @@ int lc_cmd_label(int argc, char **argv)
             free(inputs);
             return LC_EXIT_OK;
         } else if (strcmp(opt, "--incidents") == 0) {
-            rc = (incidents_path = option_value(argc, argv, &i)) ? rc : LC_EXIT_USAGE;
+            rc = (incidents_path = lc_option_value("label", argc, argv, &i)) ? rc : LC_EXIT_USAGE;
         } else if (strcmp(opt, "--ignore-ip") == 0) {
-            rc = (ignore = option_value(argc, argv, &i)) ? rc : LC_EXIT_USAGE;
+            rc = (ignore = lc_option_value("label", argc, argv, &i)) ? rc : LC_EXIT_USAGE;
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
-            rc = (output = option_value(argc, argv, &i)) ? rc : LC_EXIT_USAGE;
+            rc = (output = lc_option_value("label", argc, argv, &i)) ? rc : LC_EXIT_USAGE;
         } else if (strcmp(opt, "--slack") == 0) {
-            rc = (v = option_value(argc, argv, &i)) && lc_parse_double("label", opt, v, 0, 1e9, &slack) == 0
+            rc = (v = lc_option_value("label", argc, argv, &i)) && lc_parse_double("label", opt, v, 0, 1e9, &slack) == 0
                      ? rc : LC_EXIT_USAGE;
         } else if (strcmp(opt, "--year") == 0) {
-            rc = (v = option_value(argc, argv, &i)) && lc_parse_long("label", opt, v, 1971, 9999, &year) == 0
+            rc = (v = lc_option_value("label", argc, argv, &i)) && lc_parse_long("label", opt, v, 1971, 9999, &year) == 0
                      ? rc : LC_EXIT_USAGE;
             read.read.year = (int)year;
         } else if (opt[0] == '-' && opt[1] != '\0') {

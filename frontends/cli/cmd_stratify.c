@@ -27,18 +27,9 @@ static const char stratify_help[] =
     "%s"
     "  --help            this text\n";
 
-static const char *option_value(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc) {
-        lc_usage_error("stratify", "%s needs a value", argv[*i]);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int count_option(int argc, char **argv, int *i, size_t *out)
 {
-    const char *opt = argv[*i], *v = option_value(argc, argv, i);
+    const char *opt = argv[*i], *v = lc_option_value("stratify", argc, argv, i);
     long n;
     if (!v || lc_parse_long("stratify", opt, v, 0, LONG_MAX, &n) != 0)
         return -1;
@@ -84,11 +75,11 @@ int lc_cmd_stratify(int argc, char **argv)
             if (rc == LC_EXIT_OK && opts.total == 0)
                 rc = lc_usage_error("stratify", "--total must be at least 1");
         } else if (strcmp(opt, "--seed") == 0) {
-            rc = (v = option_value(argc, argv, &i)) && lc_parse_long("stratify", opt, v, 0, LONG_MAX, &seed) == 0
+            rc = (v = lc_option_value("stratify", argc, argv, &i)) && lc_parse_long("stratify", opt, v, 0, LONG_MAX, &seed) == 0
                      ? rc : LC_EXIT_USAGE;
             opts.seed = (uint64_t)seed;
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
-            rc = (output = option_value(argc, argv, &i)) ? rc : LC_EXIT_USAGE;
+            rc = (output = lc_option_value("stratify", argc, argv, &i)) ? rc : LC_EXIT_USAGE;
         } else if (opt[0] == '-' && opt[1] != '\0') {
             rc = lc_usage_error("stratify", "unknown option '%s' (see lstmcorr stratify --help)", opt);
         } else {

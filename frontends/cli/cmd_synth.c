@@ -24,15 +24,6 @@ static const char synth_help[] =
     "  -o FILE               output file, written whole or not at all (default '-': standard output)\n"
     "  --help                this text\n";
 
-static const char *option_value(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc) {
-        lc_usage_error("synth", "%s needs a value", argv[*i]);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int lc_cmd_synth(int argc, char **argv)
 {
     lc_synth_options opts;
@@ -45,27 +36,27 @@ int lc_cmd_synth(int argc, char **argv)
             fputs(synth_help, stdout);
             return LC_EXIT_OK;
         } else if (strcmp(opt, "-n") == 0 || strcmp(opt, "--count") == 0) {
-            if (!(v = option_value(argc, argv, &i)) || lc_parse_long("synth", opt, v, 1, 100000000L, &n) != 0)
+            if (!(v = lc_option_value("synth", argc, argv, &i)) || lc_parse_long("synth", opt, v, 1, 100000000L, &n) != 0)
                 return LC_EXIT_USAGE;
             opts.count = (size_t)n;
         } else if (strcmp(opt, "--incidents") == 0) {
-            if (!(v = option_value(argc, argv, &i)) ||
+            if (!(v = lc_option_value("synth", argc, argv, &i)) ||
                 lc_parse_long("synth", opt, v, 1, LC_SYNTH_MAX_INCIDENTS, &n) != 0)
                 return LC_EXIT_USAGE;
             opts.incidents = (int)n;
         } else if (strcmp(opt, "--benign-fraction") == 0) {
-            if (!(v = option_value(argc, argv, &i)) || lc_parse_double("synth", opt, v, 0, 1, &opts.benign_fraction) != 0)
+            if (!(v = lc_option_value("synth", argc, argv, &i)) || lc_parse_double("synth", opt, v, 0, 1, &opts.benign_fraction) != 0)
                 return LC_EXIT_USAGE;
         } else if (strcmp(opt, "--seed") == 0) {
-            if (!(v = option_value(argc, argv, &i)) || lc_parse_long("synth", opt, v, 0, LONG_MAX, &n) != 0)
+            if (!(v = lc_option_value("synth", argc, argv, &i)) || lc_parse_long("synth", opt, v, 0, LONG_MAX, &n) != 0)
                 return LC_EXIT_USAGE;
             opts.seed = (uint64_t)n;
         } else if (strcmp(opt, "--year") == 0) {
-            if (!(v = option_value(argc, argv, &i)) || lc_parse_long("synth", opt, v, 1971, 9999, &n) != 0)
+            if (!(v = lc_option_value("synth", argc, argv, &i)) || lc_parse_long("synth", opt, v, 1971, 9999, &n) != 0)
                 return LC_EXIT_USAGE;
             opts.year = (int)n;
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
-            if (!(output = option_value(argc, argv, &i)))
+            if (!(output = lc_option_value("synth", argc, argv, &i)))
                 return LC_EXIT_USAGE;
         } else {
             return lc_usage_error("synth", "unexpected argument '%s' (see lstmcorr synth --help)", opt);
