@@ -40,16 +40,16 @@ kernel void scatter_add_partial(int count, int rows, int width, int chunk_rows, 
     }
 }
 
-/* table[e] += sum_p partials[p * elements + e]. */
+/* table[e] += sum_p partials[offset + p * elements + e]. */
 kernel void sum_partials(long elements, int chunks, global float *table,
-                         global const float *partials)
+                         global const float *partials, long offset)
 {
     const size_t e = get_global_id(0);
     if (e >= (size_t)elements)
         return;
     float sum = 0.0f;
     for (int p = 0; p < chunks; p++)
-        sum += partials[p * (size_t)elements + e];
+        sum += partials[offset + p * (size_t)elements + e];
     table[e] += sum;
 }
 

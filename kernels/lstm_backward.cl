@@ -1,8 +1,8 @@
 /* One time step of the LSTM backward pass (steps run from last to first), fused like the forward:
  * dh = dh_all + dh_last (at a sequence's last step) + dG(t+1) Wh^T, then the gate derivatives of the
- * chosen form, dc carried to the previous step. Per-sequence sums of dbias and dpeep are kept in
- * the workspace (a work-item owns its sequences' units for the whole pass, so no atomics) and
- * reduced over sequences once at the end; dWh and dtable are products/scatters over dG afterwards.
+ * chosen form, dc carried to the previous step. Per-sequence sums of dpeep are kept in the
+ * workspace (a work-item owns its sequences' units for the whole pass, so no atomics) and reduced
+ * over sequences once at the end; dWh, dbias and dtable are products/scatters over dG afterwards.
  * Needs vector_columns.cl. */
 
 /* dh[r] += sum_k dgates_next[row r, k] * wht[k, j0 ...]  (wht = Wh^T, 4H x H). */
@@ -39,7 +39,7 @@ static inline void lc_backward_recurrent(floatv dh[LC_RB], global const float *d
  * Rows as in lstm_forward_step: this step's sequence b is row row_base + b, the next step's is
  * next_base + b (b < batch_next), the previous step's c is c_all[c_prev_base + b] (has_prev).
  * reserve holds the forward's gates and c_all at float offsets gates_at / c_at; work holds wht,
- * dgates, dc_state, dbias_seq and dpeep_seq at theirs (see ocl_lstm_plan.h). dc_state[b] carries
+ * dgates, dc_state and dpeep_seq at theirs (see ocl_lstm_plan.h). dc_state[b] carries
  * dc between steps (read only while the sequence continues). dgates[row] receives
  * dG = d(pre-activations) [i | f | g | o].
  */
@@ -48,7 +48,7 @@ kernel void lstm_backward_step(int form, int hidden, int batch_now, int batch_ne
                                global const float *reserve, long gates_at, long c_at,
                                global const float *peep, global float *work, long wht_at,
                                global const float *dh_last, global const float *dh_all,
-                               long dgates_at, long dc_at, long dbias_at, long dpeep_at,
+                               long dgates_at, long dc_at, long dpeep_at,
                                global float *dxproj)
 {
     const int blocks = (hidden + LC_VW - 1) / LC_VW;
@@ -63,7 +63,7 @@ kernel void lstm_backward_step(int form, int hidden, int batch_now, int batch_ne
     global const float *gates = reserve + gates_at, *c_all = reserve + c_at;
     global const float *wht = work + wht_at;
     global float *dgates = work + dgates_at, *dc_state = work + dc_at;
-    global float *dbias_seq = work + dbias_at, *dpeep_seq = work + dpeep_at;
+    global float *dpeep_seq = work + dpeep_at;
 
     floatv dh[LC_RB];
     size_t next_rows[LC_RB];
@@ -148,11 +148,6 @@ kernel void lstm_backward_step(int form, int hidden, int batch_now, int batch_ne
             lc_add_columns(dx + 2 * hidden, ncols, da_g);
             lc_add_columns(dx + 3 * hidden, ncols, da_o);
         }
-        global float *db = dbias_seq + (size_t)b * g4 + j0;
-        lc_add_columns(db, ncols, da_i);
-        lc_add_columns(db + hidden, ncols, da_f);
-        lc_add_columns(db + 2 * hidden, ncols, da_g);
-        lc_add_columns(db + 3 * hidden, ncols, da_o);
         if (form != LC_FORM_STANDARD) {
             global float *dp = dpeep_seq + (size_t)b * 3 * hidden + j0;
             lc_add_columns(dp, ncols, da_i * cp);
@@ -163,45 +158,66 @@ kernel void lstm_backward_step(int form, int hidden, int batch_now, int batch_ne
 }
 
 /*
- * partials[part][j, k] = sum over rows of chunk `part` of a[row, j] * b[row, k]  (a: rows x a_cols,
- * b: rows x b_cols): dWh = hprev^T dG split over row chunks, reduced by sum_partials. CLBlast's
- * untuned GEMM is slow for this shape (K = all packed rows); this keeps each work-item's
- * LC_OUTER_ROWS x LC_VW block of the product in registers while it streams its rows. Every row of b
- * is read once per group of LC_OUTER_ROWS columns of a, so that group is wide.
+ * partials[part][j, k] = sum over the rows of chunk `part` of a[row, j] * b[row, k] (a: rows x a_cols,
+ * b: rows x b_cols), and with want_bias partials[bias_at + part * b_cols + k] = sum of b[row, k]:
+ * dWh = hprev^T dG and dbias = 1^T dG split over row chunks, reduced by sum_partials. A work-item
+ * keeps an LC_OUTER_ROWS x LC_VW block of the product in registers; one work-group holds all blocks
+ * of the product (or 1 / sets of them when they exceed a group) and walks its chunk in tiles of LC_OUTER_TILE rows with a
+ * barrier after each, so every row is fetched from memory once and then re-read from cache by the
+ * group's other work-items (PoCL runs a group's work-items one after another between barriers;
+ * without the barrier each streamed the whole chunk alone, re-reading dG from memory per block).
  */
 #define LC_OUTER_ROWS 8
-kernel void outer_product_partial(int rows, int a_cols, int b_cols, int chunk_rows, int chunks,
-                                  global const float *a, long a_offset, global const float *b,
-                                  long b_offset, global float *partials)
+#define LC_OUTER_TILE 32
+#define LC_OUTER_STEP(extra)                                                                      \
+    for (int row = t; row < stop; row++) {                                                       \
+        floatv bv = lc_load_columns(bp + (size_t)row * b_cols, ncols);                            \
+        global const float *ar = ap + (size_t)row * a_cols;                                        \
+        _Pragma("unroll") for (int r = 0; r < LC_OUTER_ROWS; r++)                                 \
+            acc[r] = fma((floatv)ar[js[r]], bv, acc[r]);                                          \
+        extra;                                                                                    \
+    }
+kernel void outer_product_tiled(int rows, int a_cols, int b_cols, int chunk_rows, int sets,
+                                global const float *a, long a_offset, global const float *b,
+                                long b_offset, global float *partials, long bias_at,
+                                int want_bias)
 {
     const int b_blocks = (b_cols + LC_VW - 1) / LC_VW;
     const int a_groups = (a_cols + LC_OUTER_ROWS - 1) / LC_OUTER_ROWS;
-    const size_t item = get_global_id(0);
-    if (item >= (size_t)b_blocks * a_groups * chunks)
-        return;
-    const int k0 = (item % b_blocks) * LC_VW;
-    const int j0 = ((item / b_blocks) % a_groups) * LC_OUTER_ROWS;
-    const int part = item / ((size_t)b_blocks * a_groups);
+    const int set = get_group_id(0) % sets, part = get_group_id(0) / sets;
+    const int pair = set * (int)get_local_size(0) + (int)get_local_id(0);
+    /* Spare work-items of the last set still meet every barrier. */
+    const int active = pair < b_blocks * a_groups;
+    const int k0 = active ? (pair % b_blocks) * LC_VW : 0;
+    const int j0 = active ? (pair / b_blocks) * LC_OUTER_ROWS : 0;
     const int ncols = min(LC_VW, b_cols - k0);
+    const int bias = active && want_bias && j0 == 0;
     int js[LC_OUTER_ROWS];
 #pragma unroll
     for (int r = 0; r < LC_OUTER_ROWS; r++)
         js[r] = min(j0 + r, a_cols - 1);
-    floatv acc[LC_OUTER_ROWS];
+    floatv acc[LC_OUTER_ROWS], accb = 0.0f;
 #pragma unroll
     for (int r = 0; r < LC_OUTER_ROWS; r++)
         acc[r] = 0.0f;
-    const int end = min(rows, (part + 1) * chunk_rows);
-    for (int row = part * chunk_rows; row < end; row++) {
-        floatv bv = lc_load_columns(b + b_offset + (size_t)row * b_cols + k0, ncols);
-        global const float *ar = a + a_offset + (size_t)row * a_cols;
-#pragma unroll
-        for (int r = 0; r < LC_OUTER_ROWS; r++)
-            acc[r] = fma((floatv)ar[js[r]], bv, acc[r]);
+    global const float *ap = a + a_offset, *bp = b + b_offset + k0;
+    const int begin = part * chunk_rows, end = min(rows, begin + chunk_rows);
+    for (int t = begin; t < end; t += LC_OUTER_TILE) {
+        const int stop = min(end, t + LC_OUTER_TILE);
+        if (bias) {
+            LC_OUTER_STEP(accb += bv)
+        } else if (active) {
+            LC_OUTER_STEP((void)0)
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
     }
+    if (!active)
+        return;
     global float *out = partials + (size_t)part * a_cols * b_cols;
 #pragma unroll
     for (int r = 0; r < LC_OUTER_ROWS; r++)
         if (j0 + r < a_cols)
             lc_store_columns(out + (size_t)(j0 + r) * b_cols + k0, ncols, acc[r]);
+    if (bias)
+        lc_store_columns(partials + bias_at + (size_t)part * b_cols + k0, ncols, accb);
 }

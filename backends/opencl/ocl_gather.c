@@ -52,6 +52,7 @@ lc_status ocl_scatter_add_rows(lc_device *device, cl_mem table, int32_t rows, in
     ocl_arg_int(&launch, (int32_t)chunks);
     ocl_arg_mem(&launch, table);
     ocl_arg_mem(&launch, partials);
+    ocl_arg_long(&launch, 0);
     return ocl_launch_run(&launch, table_elements);
 }
 

@@ -81,6 +81,8 @@ void ocl_arg_local(ocl_launch *launch, size_t bytes);
 lc_status ocl_launch_run(ocl_launch *launch, size_t items);
 /* Enqueue exactly one work-group of the kernel's work-group size. */
 lc_status ocl_launch_run_group(ocl_launch *launch);
+/* `groups` work-groups of `local` work-items (local <= the kernel's limit, checked by the caller). */
+lc_status ocl_launch_run_groups(ocl_launch *launch, size_t groups, size_t local);
 
 /* ---- checks (ocl_checks.c) ------------------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
 #define OCL_KERNEL_LIST(X)   \
     X(lstm_forward_step)     \
     X(lstm_backward_step)    \
-    X(outer_product_partial) \
+    X(outer_product_tiled)   \
     X(gather_rows)           \
     X(scatter_add_partial)   \
     X(sum_partials)          \

@@ -78,3 +78,10 @@ lc_status ocl_launch_run_group(ocl_launch *launch)
     size_t local = launch->device->local_size[launch->kernel];
     return ocl_enqueue(launch, local, local);
 }
+
+lc_status ocl_launch_run_groups(ocl_launch *launch, size_t groups, size_t local)
+{
+    if (groups == 0)
+        return LC_OK;
+    return ocl_enqueue(launch, groups * local, local);
+}

@@ -1,6 +1,6 @@
-/* LSTM backward through time: one fused kernel launch per step, last step first, then dWh as a
- * product over all rows (hprev^T dG, own kernel: see outer_product_partial), dbias / dpeep as column sums of per-sequence
- * partial sums, and dtable as a deterministic scatter of dG by code. */
+/* LSTM backward through time: one fused kernel launch per step, last step first, then dWh and dbias
+ * as one product over all rows ([hprev | 1]^T dG, own kernel: see outer_product_tiled), dpeep as
+ * column sums of per-sequence partial sums, and dtable as a deterministic scatter of dG by code. */
 #include "ocl_internal.h"
 #include "ocl_lstm_plan.h"
 #include "ocl_ops.h"
@@ -31,15 +31,28 @@ static lc_status ocl_lstm_check_gradients(const lc_lstm_params *p, const lc_lstm
     return LC_OK;
 }
 
-/* Row chunks of the dWh product: enough work-items for every compute unit, partials bounded. */
+/* Row chunks of the dWh product: several work-groups per compute unit, partials bounded. */
 #define OCL_DWH_MAX_CHUNKS 32
 #define OCL_OUTER_ROWS 8 /* LC_OUTER_ROWS in kernels/lstm_backward.cl */
 #define OCL_DWH_MIN_CHUNK_ROWS 1024
 
-/* dwh += hprev^T dG over all packed rows, as per-chunk partial products summed into dwh. */
-static lc_status ocl_lstm_add_dwh(lc_device *device, const lc_lstm_params *p,
-                                  const ocl_lstm_layout *layout, cl_mem reserve, cl_mem work,
-                                  cl_mem dwh)
+static lc_status ocl_sum_into(lc_device *device, cl_mem out, cl_mem partials, size_t offset,
+                              size_t elements, int32_t chunks)
+{
+    ocl_launch launch = ocl_launch_begin(device, OCL_KERNEL_sum_partials);
+    ocl_arg_long(&launch, (int64_t)elements);
+    ocl_arg_int(&launch, chunks);
+    ocl_arg_mem(&launch, out);
+    ocl_arg_mem(&launch, partials);
+    ocl_arg_long(&launch, (int64_t)offset);
+    return ocl_launch_run(&launch, elements);
+}
+
+/* dwh += hprev^T dG and dbias += 1^T dG over all packed rows (either may be NULL), as per-chunk
+ * partial products summed in chunk order. */
+static lc_status ocl_lstm_add_dwh_dbias(lc_device *device, const lc_lstm_params *p,
+                                        const ocl_lstm_layout *layout, cl_mem reserve,
+                                        cl_mem work, cl_mem dwh, cl_mem dbias)
 {
     const int32_t h = p->hidden, g4 = 4 * p->hidden;
     int32_t chunks = (p->total + OCL_DWH_MIN_CHUNK_ROWS - 1) / OCL_DWH_MIN_CHUNK_ROWS;
@@ -48,29 +61,35 @@ static lc_status ocl_lstm_add_dwh(lc_device *device, const lc_lstm_params *p,
     if (chunks < 1)
         chunks = 1;
     const int32_t chunk_rows = (p->total + chunks - 1) / chunks;
-    const size_t elements = (size_t)h * g4;
+    const size_t elements = (size_t)h * g4, bias_at = (size_t)chunks * elements;
+    /* One fixed group size for every H: PoCL compiles a kernel once per group size, and the
+     * warm-up's tiny LSTM then covers the size every later call uses. */
+    const size_t blocks = (size_t)((g4 + OCL_LSTM_VW - 1) / OCL_LSTM_VW) *
+                          (size_t)((h + OCL_OUTER_ROWS - 1) / OCL_OUTER_ROWS);
+    const size_t local = device->local_size[OCL_KERNEL_outer_product_tiled];
+    const size_t sets = (blocks + local - 1) / local;
     cl_mem partials = NULL;
-    OCL_TRY(ocl_scratch(device, OCL_SCRATCH_OP, (size_t)chunks * elements * sizeof(float), &partials));
-    ocl_launch launch = ocl_launch_begin(device, OCL_KERNEL_outer_product_partial);
+    OCL_TRY(ocl_scratch(device, OCL_SCRATCH_OP, (size_t)chunks * (elements + g4) * sizeof(float),
+                        &partials));
+    ocl_launch launch = ocl_launch_begin(device, OCL_KERNEL_outer_product_tiled);
     ocl_arg_int(&launch, p->total);
     ocl_arg_int(&launch, h);
     ocl_arg_int(&launch, g4);
     ocl_arg_int(&launch, chunk_rows);
-    ocl_arg_int(&launch, chunks);
+    ocl_arg_int(&launch, (int32_t)sets);
     ocl_arg_mem(&launch, reserve);
     ocl_arg_long(&launch, (int64_t)layout->hprev_at);
     ocl_arg_mem(&launch, work);
     ocl_arg_long(&launch, (int64_t)layout->dgates_at);
     ocl_arg_mem(&launch, partials);
-    size_t items = (size_t)((g4 + OCL_LSTM_VW - 1) / OCL_LSTM_VW) *
-                   (size_t)((h + OCL_OUTER_ROWS - 1) / OCL_OUTER_ROWS) * (size_t)chunks;
-    OCL_TRY(ocl_launch_run(&launch, items));
-    launch = ocl_launch_begin(device, OCL_KERNEL_sum_partials);
-    ocl_arg_long(&launch, (int64_t)elements);
-    ocl_arg_int(&launch, chunks);
-    ocl_arg_mem(&launch, dwh);
-    ocl_arg_mem(&launch, partials);
-    return ocl_launch_run(&launch, elements);
+    ocl_arg_long(&launch, (int64_t)bias_at);
+    ocl_arg_int(&launch, dbias != NULL);
+    OCL_TRY(ocl_launch_run_groups(&launch, sets * (size_t)chunks, local));
+    if (dwh)
+        OCL_TRY(ocl_sum_into(device, dwh, partials, 0, elements, chunks));
+    if (dbias)
+        OCL_TRY(ocl_sum_into(device, dbias, partials, bias_at, (size_t)g4, chunks));
+    return LC_OK;
 }
 
 static lc_status ocl_lstm_backward_steps(lc_device *device, const lc_lstm_params *p,
@@ -89,8 +108,9 @@ static lc_status ocl_lstm_backward_steps(lc_device *device, const lc_lstm_params
     ocl_arg_mem(&launch, work);
     ocl_arg_long(&launch, (int64_t)layout->wht_at);
     OCL_TRY(ocl_launch_run(&launch, h * g4));
-    OCL_TRY(ocl_fill_zero(device, work, layout->dbias_at * sizeof(float),
-                          (size_t)p->batch * 7 * h * sizeof(float)));
+    if (p->form != LC_LSTM_STANDARD)
+        OCL_TRY(ocl_fill_zero(device, work, layout->dpeep_at * sizeof(float),
+                              (size_t)p->batch * 3 * h * sizeof(float)));
 
     for (int32_t t = plan->steps - 1; t >= 0; t--) {
         const int32_t now = plan->batch_sizes[t], next = plan->batch_sizes[t + 1];
@@ -113,17 +133,14 @@ static lc_status ocl_lstm_backward_steps(lc_device *device, const lc_lstm_params
         ocl_arg_mem(&launch, ocl_mem_of(b->dh_all));
         ocl_arg_long(&launch, (int64_t)layout->dgates_at);
         ocl_arg_long(&launch, (int64_t)layout->dc_at);
-        ocl_arg_long(&launch, (int64_t)layout->dbias_at);
         ocl_arg_long(&launch, (int64_t)layout->dpeep_at);
         ocl_arg_mem(&launch, p->input == LC_LSTM_INPUT_PROJECTED ? ocl_mem_of(b->dxproj) : NULL);
         OCL_TRY(ocl_launch_run(&launch, OCL_LSTM_ITEMS(p->hidden, now)));
     }
 
-    if (b->dwh)
-        OCL_TRY(ocl_lstm_add_dwh(device, p, layout, reserve, work, b->dwh->mem));
-    if (b->dbias)
-        OCL_TRY(ocl_add_column_sums(device, work, layout->dbias_at, batch0, (int32_t)g4,
-                                    b->dbias->mem));
+    if (b->dwh || b->dbias)
+        OCL_TRY(ocl_lstm_add_dwh_dbias(device, p, layout, reserve, work, ocl_mem_of(b->dwh),
+                                       ocl_mem_of(b->dbias)));
     if (p->form != LC_LSTM_STANDARD && b->dpeep)
         OCL_TRY(ocl_add_column_sums(device, work, layout->dpeep_at, batch0, (int32_t)(3 * h),
                                     b->dpeep->mem));

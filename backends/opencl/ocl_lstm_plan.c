@@ -36,8 +36,7 @@ void ocl_lstm_layout_of(const lc_lstm_params *p, ocl_lstm_layout *out)
     out->dgates_at = 0;
     out->wht_at = total * 4 * h;
     out->dc_at = out->wht_at + 4 * h * h;
-    out->dbias_at = out->dc_at + batch * h;
-    out->dpeep_at = out->dbias_at + batch * 4 * h;
+    out->dpeep_at = out->dc_at + batch * h;
     out->workspace_floats = out->dpeep_at + batch * 3 * h;
 }
 

@@ -17,7 +17,6 @@ typedef struct ocl_lstm_layout {
     size_t dgates_at; /* workspace: total x 4H, d(pre-activation) of each row */
     size_t wht_at;    /* workspace: 4H x H, Wh transposed for dh = dG Wh^T */
     size_t dc_at;     /* workspace: batch x H, dc carried between steps */
-    size_t dbias_at;  /* workspace: batch x 4H, per-sequence sums of dG */
     size_t dpeep_at;  /* workspace: batch x 3H, per-sequence sums of the peephole gradients */
     size_t workspace_floats;
 } ocl_lstm_layout;
