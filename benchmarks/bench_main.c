@@ -45,8 +45,13 @@ static int device_names(lc_engine *engine, const char *list, char names[][32], i
     }
     for (int b = 0; b < lc_engine_backend_count(engine); b++) {
         const lc_backend_report *r = lc_engine_backend_report(engine, b);
-        for (int d = 0; r->usable && d < r->device_count && count < max; d++)
+        for (int d = 0; r->usable && d < r->device_count && count < max; d++) {
+            lc_device_info info;
+            /* Reference devices (cpu:1) are exact but slow: timed only when named. */
+            if (lc_engine_device_info(engine, b, d, &info) == LC_OK && (info.flags & LC_DEVICE_FLAG_REFERENCE))
+                continue;
             snprintf(names[count++], 32, "%s:%d", r->name, d);
+        }
     }
     return count;
 }

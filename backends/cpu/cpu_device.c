@@ -1,4 +1,5 @@
-/* The one CPU device: its thread count, its SIMD kernels and what device_info reports. */
+/* The CPU devices: the thread count, the SIMD kernels and what device_info reports for cpu:0
+ * (fast float32 kernels) and cpu:1 (the float64 reference on the same processor). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +98,7 @@ static int read_cpuinfo_field(const char *key, char *out, size_t out_len)
     return found;
 }
 
-lc_status cpu_fill_device_info(const lc_backend *backend, lc_device_info *out)
+lc_status cpu_fill_device_info(const lc_backend *backend, int index, lc_device_info *out)
 {
     int threads = 0;
     lc_status st = cpu_thread_count(&threads);
@@ -120,5 +121,14 @@ lc_status cpu_fill_device_info(const lc_backend *backend, lc_device_info *out)
     out->memory_bytes = pages > 0 && page_size > 0 ? (uint64_t)pages * (uint64_t)page_size : 0;
     out->compute_units = (uint32_t)threads;
     out->flags = LC_DEVICE_FLAG_HOST_MEMORY;
+    if (index == CPU_DEVICE_REFERENCE) {
+        /* Same processor and memory; one thread of plain double loops. */
+        snprintf(out->name, sizeof out->name, "CPU float64 reference");
+        snprintf(out->driver_version, sizeof out->driver_version,
+                 "lstmcorr-cpu %s (lstmcorr_reference)", LSTMCORR_CPU_VERSION);
+        snprintf(out->api_version, sizeof out->api_version, "C11 float64 reference");
+        out->compute_units = 1;
+        out->flags |= LC_DEVICE_FLAG_FP64 | LC_DEVICE_FLAG_REFERENCE;
+    }
     return LC_OK;
 }

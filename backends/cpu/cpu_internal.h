@@ -89,11 +89,15 @@ struct lc_backend {
     int open_devices;
 };
 
+/* Device indices: the fast float32 kernels and the float64 reference (cpu_reference_device.c). */
+enum { CPU_DEVICE_FAST = 0, CPU_DEVICE_REFERENCE = 1, CPU_DEVICE_COUNT = 2 };
+
 struct lc_device {
     lc_backend *backend;
     const cpu_kernels *kernels;
-    cpu_pool *pool;
+    cpu_pool *pool;   /* NULL on the reference device: it runs on the calling thread */
     int threads;
+    int reference;    /* 1 on cpu:1: every op goes through the lc_ref_* float64 functions */
 };
 
 struct lc_buffer {
@@ -105,7 +109,7 @@ struct lc_buffer {
 lc_status cpu_thread_count(int *out);
 /* The kernel table for this CPU (or LSTMCORR_CPU_ISA). */
 lc_status cpu_select_kernels(const cpu_kernels **out);
-lc_status cpu_fill_device_info(const lc_backend *backend, lc_device_info *out);
+lc_status cpu_fill_device_info(const lc_backend *backend, int index, lc_device_info *out);
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 

@@ -7,8 +7,10 @@ lc_status cpu_sigmoid_bce(lc_device *device, const lc_sigmoid_bce_params *p, lc_
                           lc_buffer *target, lc_buffer *loss, lc_buffer *dz, lc_buffer *prob)
 {
     lc_status st = cpu_validate(device, LC_OP_SIGMOID_BCE, p);
+    if (st)
+        return st;
     size_t bytes = (size_t)p->count * sizeof(float);
-    if (st || (st = cpu_check_buffer(z, bytes, "sigmoid_bce z")) ||
+    if ( (st = cpu_check_buffer(z, bytes, "sigmoid_bce z")) ||
         (st = cpu_check_buffer(target, bytes, "sigmoid_bce target")) ||
         (st = cpu_check_buffer(loss, sizeof(float), "sigmoid_bce loss")) ||
         (dz && (st = cpu_check_buffer(dz, bytes, "sigmoid_bce dz"))) ||
@@ -84,8 +86,10 @@ static int optimizer_tasks(const lc_device *device, int64_t count)
 lc_status cpu_sgd(lc_device *device, const lc_optimizer_params *p, lc_buffer *w, lc_buffer *g)
 {
     lc_status st = cpu_validate(device, LC_OP_SGD, p);
+    if (st)
+        return st;
     size_t bytes = (size_t)p->count * sizeof(float);
-    if (st || (st = cpu_check_buffer(w, bytes, "sgd w")) ||
+    if ( (st = cpu_check_buffer(w, bytes, "sgd w")) ||
         (st = cpu_check_buffer(g, bytes, "sgd g")))
         return st;
     optimizer_job job = {p, cpu_f32(w), NULL, NULL, cpu_f32(g), 0.0f, 0.0f,
@@ -98,8 +102,10 @@ lc_status cpu_adam(lc_device *device, const lc_optimizer_params *p, lc_buffer *w
                    lc_buffer *m, lc_buffer *v)
 {
     lc_status st = cpu_validate(device, LC_OP_ADAM, p);
+    if (st)
+        return st;
     size_t bytes = (size_t)p->count * sizeof(float);
-    if (st || (st = cpu_check_buffer(w, bytes, "adam w")) ||
+    if ( (st = cpu_check_buffer(w, bytes, "adam w")) ||
         (st = cpu_check_buffer(g, bytes, "adam g")) ||
         (st = cpu_check_buffer(m, bytes, "adam m")) || (st = cpu_check_buffer(v, bytes, "adam v")))
         return st;

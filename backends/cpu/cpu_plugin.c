@@ -1,4 +1,5 @@
-/* The plugin table, the backend and device lifecycle, and host-memory buffers. */
+/* The plugin table, the backend and device lifecycle, and host-memory buffers (shared by cpu:0
+ * and cpu:1). The op entries go through cpu_dispatch.c, which picks the device's mode. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,14 +30,16 @@ static const char *cpu_unavailable_reason(lc_backend *backend)
     return NULL;
 }
 
-static int cpu_device_count(lc_backend *backend) { return backend ? 1 : 0; }
+static int cpu_device_count(lc_backend *backend) { return backend ? CPU_DEVICE_COUNT : 0; }
 
 static lc_status check_index(lc_backend *backend, int index)
 {
     if (!backend)
         return cpu_fail(LC_ERR_INVALID, "backend is NULL");
-    if (index != 0)
-        return cpu_fail(LC_ERR_NOT_FOUND, "cpu has one device (cpu:0), not cpu:%d", index);
+    if (index < 0 || index >= CPU_DEVICE_COUNT)
+        return cpu_fail(LC_ERR_NOT_FOUND,
+                        "cpu has two devices (cpu:0 fast, cpu:1 float64 reference), not cpu:%d",
+                        index);
     return LC_OK;
 }
 
@@ -47,7 +50,7 @@ static lc_status cpu_device_info(lc_backend *backend, int index, lc_device_info 
         return st;
     if (!out)
         return cpu_fail(LC_ERR_INVALID, "device_info: out is NULL");
-    return cpu_fill_device_info(backend, out);
+    return cpu_fill_device_info(backend, index, out);
 }
 
 static lc_status cpu_device_open(lc_backend *backend, int index, lc_device **out)
@@ -66,6 +69,13 @@ static lc_status cpu_device_open(lc_backend *backend, int index, lc_device **out
         return cpu_fail(LC_ERR_NOMEM, "out of memory for the device");
     device->backend = backend;
     device->kernels = backend->kernels;
+    if (index == CPU_DEVICE_REFERENCE) {
+        /* The reference loops run on the calling thread: no pool to start. */
+        device->reference = 1;
+        device->threads = 1;
+        *out = device;
+        return LC_OK;
+    }
     device->threads = threads;
     st = cpu_pool_create(threads, cpu_gemm_scratch_floats() * sizeof(float), &device->pool);
     if (st != LC_OK) {
@@ -208,20 +218,20 @@ static const lc_backend_iface cpu_backend_iface = {
     .buffer_copy = cpu_buffer_copy,
     .buffer_zero = cpu_buffer_zero,
     .synchronize = cpu_synchronize,
-    .supports = cpu_supports,
-    .workspace_size = cpu_workspace_size,
-    .gemm = cpu_gemm,
-    .gather = cpu_gather,
-    .scatter_add = cpu_scatter_add,
-    .lstm_forward = cpu_lstm_forward,
-    .lstm_backward = cpu_lstm_backward,
-    .cosine_pairs = cpu_cosine_pairs,
-    .cosine_pairs_backward = cpu_cosine_pairs_backward,
-    .sigmoid_bce = cpu_sigmoid_bce,
-    .l2_normalize = cpu_l2_normalize,
-    .cosine_distance_tile = cpu_cosine_distance_tile,
-    .sgd = cpu_sgd,
-    .adam = cpu_adam,
+    .supports = cpu_dispatch_supports,
+    .workspace_size = cpu_dispatch_workspace_size,
+    .gemm = cpu_dispatch_gemm,
+    .gather = cpu_dispatch_gather,
+    .scatter_add = cpu_dispatch_scatter_add,
+    .lstm_forward = cpu_dispatch_lstm_forward,
+    .lstm_backward = cpu_dispatch_lstm_backward,
+    .cosine_pairs = cpu_dispatch_cosine_pairs,
+    .cosine_pairs_backward = cpu_dispatch_cosine_pairs_backward,
+    .sigmoid_bce = cpu_dispatch_sigmoid_bce,
+    .l2_normalize = cpu_dispatch_l2_normalize,
+    .cosine_distance_tile = cpu_dispatch_cosine_distance_tile,
+    .sgd = cpu_dispatch_sgd,
+    .adam = cpu_dispatch_adam,
 };
 
 __attribute__((visibility("default"))) const lc_backend_iface *lstmcorr_backend_entry(void)

@@ -22,9 +22,10 @@ static void print_device_json(const lc_device_info *d, const char *name)
     lc_json_string(stdout, d->api_version);
     printf(",\"libraries\":");
     lc_json_string(stdout, d->libraries);
-    printf(",\"memory_bytes\":%llu,\"compute_units\":%u,\"fp64\":%s}",
+    printf(",\"memory_bytes\":%llu,\"compute_units\":%u,\"fp64\":%s,\"reference\":%s}",
            (unsigned long long)d->memory_bytes, d->compute_units,
-           (d->flags & LC_DEVICE_FLAG_FP64) ? "true" : "false");
+           (d->flags & LC_DEVICE_FLAG_FP64) ? "true" : "false",
+           (d->flags & LC_DEVICE_FLAG_REFERENCE) ? "true" : "false");
 }
 
 int lc_cmd_devices(int argc, char **argv)

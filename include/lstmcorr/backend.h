@@ -41,7 +41,9 @@ typedef struct lc_buffer lc_buffer;   /* device memory */
 
 enum {
     LC_DEVICE_FLAG_FP64 = 1u << 0,      /* the device has native float64 */
-    LC_DEVICE_FLAG_HOST_MEMORY = 1u << 1 /* buffers live in host memory (cpu, PoCL) */
+    LC_DEVICE_FLAG_HOST_MEMORY = 1u << 1, /* buffers live in host memory (cpu, PoCL) */
+    LC_DEVICE_FLAG_REFERENCE = 1u << 2    /* exact but slow (float64 inside): tools that run on
+                                             "every device" skip it unless it is named */
 };
 
 typedef struct lc_device_info {
@@ -117,8 +119,9 @@ typedef enum lc_lstm_input {
  * all_steps, h_all (total x H). With training, it fills reserve for the backward pass; without,
  * reserve is scratch for this call. The caller passes a reserve buffer whenever
  * workspace_size(LC_OP_LSTM_FORWARD, params) is above 0 (training or not), and the backward gets
- * params describing the same batch as the training forward that filled its reserve. A reserve
- * serves one backward call.
+ * params and the same input buffers (codes or xproj, table, wh, bias, peep) as the training
+ * forward that filled its reserve. A reserve serves one backward call; it may be NULL when
+ * workspace_size is 0.
  * Backward reads dh_last (or NULL) and dh_all (or NULL) and ACCUMULATES dtable (CODES) or dxproj
  * (PROJECTED), dwh, dbias and dpeep (unless NULL; dpeep ignored for STANDARD).
  */
