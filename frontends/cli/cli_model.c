@@ -44,6 +44,7 @@ lc_status lc_cli_model_save(const char *path, const lc_cli_train *t, const lc_cl
     SET(lc_model_config_set_double(model, "lr", o->optimizer.lr));
     SET(lc_model_config_set_int(model, "batch", o->batch));
     SET(lc_model_config_set_int(model, "pairs", o->pairs_per_epoch));
+    SET(lc_model_config_set_double(model, "pairs_positive", o->pairs_positive));
     SET(lc_model_config_set_int(model, "epochs", o->epochs));
     SET(lc_model_config_set_int(model, "epochs_done", epochs_done));
     SET(lc_model_config_set_int(model, "seed", (int64_t)o->seed));
@@ -81,6 +82,11 @@ static lc_status load_training(const lc_model *model, lc_session *session, lc_cl
     o->optimizer.lr = (float)lr;
     o->batch = (int32_t)batch;
     o->pairs_per_epoch = pairs;
+    /* Absent in models written before balanced sampling existed: uniform pairs. */
+    double positive = 0;
+    if (lc_model_config_get(model, "pairs_positive"))
+        LC_TRY(lc_model_config_get_double(model, "pairs_positive", &positive));
+    o->pairs_positive = positive;
     o->epochs = (int)epochs;
     o->seed = (uint64_t)seed;
     t->fold = (int)fold;

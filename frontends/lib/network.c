@@ -138,6 +138,8 @@ lc_status lc_net_save_params(const lc_net_config *config, lc_session *session, l
     LC_TRY(lc_model_config_set(model, "hidden", hidden));
     LC_TRY(lc_model_config_set_int(model, "vocab", LC_NET_VOCAB));
     LC_TRY(lc_model_config_set_int(model, "train_embedding", config->train_embedding));
+    if (config->reverse) /* only when set: models read first-to-last stay as they were */
+        LC_TRY(lc_model_config_set(model, "reading", "reverse"));
     param_spec specs[MAX_PARAMS];
     int count = param_specs(config, specs);
     for (int i = 0; i < count; i++) {
@@ -169,6 +171,10 @@ lc_status lc_net_config_from_model(const lc_model *model, lc_net_config *config)
         return lc_fail(LC_ERR_FORMAT, "model alphabet is %lld symbols; this lstmcorr reads %d",
                        (long long)vocab, LC_NET_VOCAB);
     config->train_embedding = embedding != 0;
+    const char *reading = lc_model_config_get(model, "reading");
+    if (reading != NULL && strcmp(reading, "reverse") != 0 && strcmp(reading, "forward") != 0)
+        return lc_fail(LC_ERR_FORMAT, "model reads alerts in an unknown order '%s'", reading);
+    config->reverse = reading != NULL && strcmp(reading, "reverse") == 0;
     return LC_OK;
 }
 
@@ -205,8 +211,8 @@ void lc_net_batch_free(lc_net_batch *batch)
     memset(batch, 0, sizeof *batch);
 }
 
-lc_status lc_net_batch_encode(lc_net_batch *batch, const char *const *texts, const size_t *lengths,
-                              int32_t count)
+static lc_status batch_encode(lc_net_batch *batch, const char *const *texts, const size_t *lengths,
+                              int32_t count, int reverse)
 {
     memset(batch, 0, sizeof *batch);
     length_index *sorted = malloc((size_t)(count ? count : 1) * sizeof *sorted);
@@ -246,11 +252,25 @@ lc_status lc_net_batch_encode(lc_net_batch *batch, const char *const *texts, con
     for (int32_t t = 0; count > 0 && t < batch->lengths[0]; t++) {
         while (active > 0 && batch->lengths[active - 1] <= t)
             active--;
-        for (int32_t k = 0; k < active; k++)
-            batch->codes[row++] = lc_encode_byte((unsigned char)texts[batch->order[k]][t]);
+        for (int32_t k = 0; k < active; k++) {
+            int32_t at = reverse ? batch->lengths[k] - 1 - t : t;
+            batch->codes[row++] = lc_encode_byte((unsigned char)texts[batch->order[k]][at]);
+        }
     }
     free(sorted);
     return LC_OK;
+}
+
+lc_status lc_net_batch_encode(lc_net_batch *batch, const char *const *texts, const size_t *lengths,
+                              int32_t count)
+{
+    return batch_encode(batch, texts, lengths, count, 0);
+}
+
+lc_status lc_net_batch_encode_for(const lc_net_config *config, lc_net_batch *batch, const char *const *texts,
+                                  const size_t *lengths, int32_t count)
+{
+    return batch_encode(batch, texts, lengths, count, config->reverse);
 }
 
 lc_value lc_net_forward(lc_graph *g, const lc_net_config *config, const lc_net_batch *batch)
@@ -323,7 +343,7 @@ lc_status lc_net_embed(const lc_net_config *config, lc_session *session, const c
             chunk_lengths[k] = sorted[start + k].length;
         }
         lc_net_batch batch;
-        status = lc_net_batch_encode(&batch, chunk_texts, chunk_lengths, n);
+        status = lc_net_batch_encode_for(config, &batch, chunk_texts, chunk_lengths, n);
         if (status != LC_OK)
             break;
         lc_graph *g = NULL;

@@ -28,6 +28,7 @@ typedef struct lc_net_config {
     int hidden[LC_NET_MAX_LAYERS];
     int train_embedding;
     float forget_bias;  /* initial bias of the forget gates (0 in the prototype); not stored */
+    int reverse;        /* read each alert from its last character to its first (0 in the prototype) */
 } lc_net_config;
 
 /* "standard", "peephole", "lasagne-0.1" <-> form. */
@@ -56,9 +57,12 @@ typedef struct lc_net_batch {
     int64_t total;
 } lc_net_batch;
 
-/* Encode texts (bytes mapped to codes 1..127, see docs/formats.md). */
+/* Encode texts (bytes mapped to codes 1..127, see docs/formats.md), first character first. */
 lc_status lc_net_batch_encode(lc_net_batch *batch, const char *const *texts, const size_t *lengths,
                               int32_t count);
+/* The same in the network's reading order (config->reverse: last character first). */
+lc_status lc_net_batch_encode_for(const lc_net_config *config, lc_net_batch *batch, const char *const *texts,
+                                  const size_t *lengths, int32_t count);
 void lc_net_batch_free(lc_net_batch *batch);
 
 /* Append the forward pass to g: returns the vectors (count x H_last) in the batch's sorted order. */

@@ -92,6 +92,76 @@ static void classes_free(text_classes *c)
     free(c->first);
 }
 
+/* The non-benign alerts grouped by incident: alerts[start[g] .. start[g] + size[g]) share one
+ * incident; group_of[k] is the group of alerts[k]. */
+typedef struct incident_groups {
+    int32_t *alerts, *group_of, *start, *size;
+    int32_t count, members;
+} incident_groups;
+
+static void groups_free(incident_groups *g)
+{
+    free(g->alerts);
+    free(g->group_of);
+    free(g->start);
+    free(g->size);
+    memset(g, 0, sizeof *g);
+}
+
+static lc_status groups_build(const lc_labelled_texts *d, incident_groups *g)
+{
+    memset(g, 0, sizeof *g);
+    int32_t max_label = -1;
+    for (int32_t i = 0; i < d->count; i++)
+        if (d->labels[i] > max_label)
+            max_label = d->labels[i];
+    size_t n = (size_t)(d->count ? d->count : 1), labels = (size_t)max_label + 1;
+    int32_t *group_of_label = malloc((labels ? labels : 1) * sizeof *group_of_label);
+    g->alerts = malloc(n * sizeof *g->alerts);
+    g->group_of = malloc(n * sizeof *g->group_of);
+    g->start = malloc(n * sizeof *g->start);
+    g->size = calloc(n, sizeof *g->size);
+    if (group_of_label == NULL || g->alerts == NULL || g->group_of == NULL || g->start == NULL || g->size == NULL) {
+        free(group_of_label);
+        groups_free(g);
+        return lc_fail(LC_ERR_NOMEM, "out of memory grouping %d alerts by incident", d->count);
+    }
+    for (size_t l = 0; l < labels; l++)
+        group_of_label[l] = -1;
+    /* Groups in order of first appearance, members in input order: fixed for a given input. */
+    for (int32_t i = 0; i < d->count; i++) {
+        int32_t l = d->labels[i];
+        if (l < 0)
+            continue;
+        if (group_of_label[l] < 0)
+            group_of_label[l] = g->count++;
+        g->size[group_of_label[l]]++;
+        g->members++;
+    }
+    for (int32_t k = 0, at = 0; k < g->count; k++) {
+        g->start[k] = at;
+        at += g->size[k];
+        g->size[k] = 0;
+    }
+    for (int32_t i = 0; i < d->count; i++) {
+        if (d->labels[i] < 0)
+            continue;
+        int32_t k = group_of_label[d->labels[i]], at = g->start[k] + g->size[k]++;
+        g->alerts[at] = i;
+        g->group_of[at] = k;
+    }
+    free(group_of_label);
+    return LC_OK;
+}
+
+/* One same-incident pair: i uniform over the non-benign alerts, j uniform over i's incident. */
+static void groups_draw(const incident_groups *g, lc_rng *rng, int32_t *i, int32_t *j)
+{
+    int32_t a = (int32_t)lc_rng_below(rng, (uint64_t)g->members), k = g->group_of[a];
+    *i = g->alerts[a];
+    *j = g->alerts[g->start[k] + (int32_t)lc_rng_below(rng, (uint64_t)g->size[k])];
+}
+
 /* The state reused by every batch. */
 typedef struct batch_work {
     int32_t *slot_of_class;  /* class -> position among the batch's distinct texts, or -1 */
@@ -134,7 +204,7 @@ static lc_status run_batch(lc_session *session, const lc_train_options *o, const
         w->lengths[u] = d->lengths[f];
     }
     lc_net_batch batch;
-    LC_TRY(lc_net_batch_encode(&batch, w->texts, w->lengths, distinct));
+    LC_TRY(lc_net_batch_encode_for(&o->net, &batch, w->texts, w->lengths, distinct));
     for (int32_t k = 0; k < distinct; k++)
         w->position[batch.order[k]] = k;
     for (int32_t k = 0; k < pairs; k++) {
@@ -251,6 +321,10 @@ lc_status lc_train(lc_session *session, const lc_train_options *o, const lc_labe
         return lc_fail(LC_ERR_INVALID, "no training alerts");
     if (o->batch < 1 || o->epochs < 0)
         return lc_fail(LC_ERR_INVALID, "batch must be >= 1 and epochs >= 0");
+    if (!(o->pairs_positive >= 0 && o->pairs_positive <= 1))
+        return lc_fail(LC_ERR_INVALID, "the fraction of same-incident pairs must be in [0, 1]");
+    if (o->pairs_positive > 0 && o->pairs_per_epoch == 0)
+        return lc_fail(LC_ERR_INVALID, "same-incident pair sampling needs sampled pairs (--pairs N)");
     int64_t pairs_per_epoch = o->pairs_per_epoch > 0 ? o->pairs_per_epoch : n * n;
     if (o->pairs_per_epoch == 0 && n * n > (int64_t)UINT32_MAX)
         return lc_fail(LC_ERR_INVALID, "%lld alerts make %lld pairs per epoch; sample them with --pairs N",
@@ -259,8 +333,22 @@ lc_status lc_train(lc_session *session, const lc_train_options *o, const lc_labe
     if (batches == 0)
         return lc_fail(LC_ERR_INVALID, "%lld pairs per epoch make no full batch of %d", (long long)pairs_per_epoch,
                        o->batch);
+    /* Same-incident pairs per batch, and the non-benign alerts grouped by incident to draw them. */
+    int32_t positives = (int32_t)floor(o->pairs_positive * (double)o->batch + 0.5);
+    incident_groups groups = {0};
+    if (positives > 0) {
+        LC_TRY(groups_build(train, &groups));
+        if (groups.count == 0) {
+            groups_free(&groups);
+            return lc_fail(LC_ERR_INVALID, "same-incident pair sampling needs non-benign training alerts");
+        }
+    }
     text_classes tc;
-    LC_TRY(classes_build(train, &tc));
+    lc_status built = classes_build(train, &tc);
+    if (built != LC_OK) {
+        groups_free(&groups);
+        return built;
+    }
     batch_work w = {0};
     size_t b = (size_t)o->batch, distinct_max = (size_t)(2 * b < (size_t)tc.classes ? 2 * b : (size_t)tc.classes);
     w.slot_of_class = malloc((size_t)tc.classes * sizeof *w.slot_of_class);
@@ -297,11 +385,14 @@ lc_status lc_train(lc_session *session, const lc_train_options *o, const lc_labe
         double loss_sum = 0;
         int64_t correct = 0;
         for (int64_t k = 0; status == LC_OK && k < batches; k++) {
-            if (!pair_ids)
-                for (int32_t p = 0; p < o->batch; p++) {
+            if (!pair_ids) {
+                for (int32_t p = 0; p < positives; p++)
+                    groups_draw(&groups, &rng, &pair_i[p], &pair_j[p]);
+                for (int32_t p = positives; p < o->batch; p++) {
                     pair_i[p] = (int32_t)lc_rng_below(&rng, (uint64_t)n);
                     pair_j[p] = (int32_t)lc_rng_below(&rng, (uint64_t)n);
                 }
+            }
             double loss = 0;
             status = run_batch(session, o, train, &tc, &w, pair_ids ? pair_ids + k * o->batch : NULL, pair_i,
                                pair_j, o->batch, &loss, &correct);
@@ -331,6 +422,7 @@ lc_status lc_train(lc_session *session, const lc_train_options *o, const lc_labe
             break;
     }
     classes_free(&tc);
+    groups_free(&groups);
     free(w.slot_of_class);
     free(w.members);
     free(w.texts);

@@ -40,6 +40,10 @@ typedef struct lc_train_options {
     lc_net_config net;
     lc_optimizer_config optimizer;
     int64_t pairs_per_epoch;  /* 0: all N^2 ordered pairs, reshuffled each epoch */
+    /* Balanced sampling (sampled pairs only): this fraction of every batch are same-incident pairs
+     * (i uniform over the non-benign training alerts, j uniform over i's incident), the rest
+     * uniform pairs. 0 (the prototype): uniform only. */
+    double pairs_positive;
     int32_t batch;            /* pairs per batch; the last partial batch is dropped */
     int epochs;
     int start_epoch;          /* epochs already done (resume) */
