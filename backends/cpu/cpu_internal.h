@@ -121,6 +121,11 @@ static inline int cpu_round_up(int x, int m) { return (x + m - 1) / m * m; }
 
 /* Parameter validation shared by supports() and the ops (cpu_validate.c). */
 lc_status cpu_validate(const lc_device *device, lc_op op, const void *params);
+/* Buffer checks shared by the fast ops and the float64 reference device: sizes, codes in
+ * [0, vocab), pair indices in [0, rows). */
+lc_status cpu_check_lstm_codes(const lc_lstm_params *p, lc_buffer *codes);
+lc_status cpu_check_lstm_inputs(const lc_lstm_params *p, const lc_lstm_buffers *b);
+lc_status cpu_check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_buffer *ia, lc_buffer *ib);
 lc_status cpu_lstm_workspace(const lc_device *device, lc_op op, const lc_lstm_params *p,
                              size_t *bytes);
 

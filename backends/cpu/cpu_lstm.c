@@ -241,34 +241,6 @@ static void forward_block(void *ctx, int block, int slot)
     }
 }
 
-static lc_status check_codes(const int32_t *codes, int total, int vocab)
-{
-    for (int r = 0; r < total; r++)
-        if (codes[r] < 0 || codes[r] >= vocab)
-            return cpu_fail(LC_ERR_INVALID, "lstm: codes[%d] = %d is outside the vocabulary [0, %d)",
-                            r, codes[r], vocab);
-    return LC_OK;
-}
-
-static lc_status check_forward_inputs(const lc_lstm_params *p, const lc_lstm_buffers *b)
-{
-    const size_t f = sizeof(float), H = (size_t)p->hidden;
-    lc_status st = LC_OK;
-    if (p->input == LC_LSTM_INPUT_CODES) {
-        if ((st = cpu_check_buffer(b->codes, (size_t)p->total * sizeof(int32_t), "lstm codes")) ||
-            (st = cpu_check_buffer(b->table, (size_t)p->vocab * 4 * H * f, "lstm table")))
-            return st;
-    } else if ((st = cpu_check_buffer(b->xproj, (size_t)p->total * 4 * H * f, "lstm xproj"))) {
-        return st;
-    }
-    if ((st = cpu_check_buffer(b->wh, H * 4 * H * f, "lstm wh")) ||
-        (st = cpu_check_buffer(b->bias, 4 * H * f, "lstm bias")))
-        return st;
-    if (p->form != LC_LSTM_STANDARD && (st = cpu_check_buffer(b->peep, 3 * H * f, "lstm peep")))
-        return st;
-    return LC_OK;
-}
-
 lc_status cpu_lstm_forward(lc_device *device, const lc_lstm_params *p, const lc_lstm_buffers *b)
 {
     lc_status st = cpu_validate(device, LC_OP_LSTM_FORWARD, p);
@@ -277,7 +249,7 @@ lc_status cpu_lstm_forward(lc_device *device, const lc_lstm_params *p, const lc_
     if (!b)
         return cpu_fail(LC_ERR_INVALID, "lstm_forward: buffers are NULL");
     const size_t f = sizeof(float), H = (size_t)p->hidden;
-    if ((st = check_forward_inputs(p, b)) != LC_OK)
+    if ((st = cpu_check_lstm_inputs(p, b)) != LC_OK)
         return st;
     if (!(p->all_steps && !b->h_last) &&
         (st = cpu_check_buffer(b->h_last, (size_t)p->batch * H * f, "lstm h_last")))
@@ -289,8 +261,6 @@ lc_status cpu_lstm_forward(lc_device *device, const lc_lstm_params *p, const lc_
         (st = cpu_check_buffer(b->reserve, reserve_floats(p->total, hp) * f, "lstm reserve")))
         return st;
     int codes_input = p->input == LC_LSTM_INPUT_CODES;
-    if (codes_input && (st = check_codes(cpu_i32(b->codes), p->total, p->vocab)) != LC_OK)
-        return st;
 
     lstm_plan plan;
     if ((st = plan_build(device, p, &plan)) != LC_OK)
@@ -498,8 +468,7 @@ lc_status cpu_lstm_backward(lc_device *device, const lc_lstm_params *p, const lc
     int want_dtable = codes_input && b->dtable;
     if (want_dtable) {
         if ((st = cpu_check_buffer(b->dtable, (size_t)p->vocab * 4 * H * f, "lstm dtable")) ||
-            (st = cpu_check_buffer(b->codes, (size_t)p->total * sizeof(int32_t), "lstm codes")) ||
-            (st = check_codes(cpu_i32(b->codes), p->total, p->vocab)))
+            (st = cpu_check_lstm_codes(p, b->codes)))
             return st;
     }
     float *dxproj = !codes_input && b->dxproj ? cpu_f32(b->dxproj) : NULL;

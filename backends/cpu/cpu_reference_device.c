@@ -173,38 +173,6 @@ lc_status cpu_reference_scatter_add(lc_device *device, const lc_gather_params *p
     return finish(&s, st, "scatter_add");
 }
 
-static lc_status check_codes(const lc_lstm_params *p, lc_buffer *codes)
-{
-    lc_status st = cpu_check_buffer(codes, (size_t)p->total * sizeof(int32_t), "lstm codes");
-    const int32_t *c = cpu_i32(codes);
-    for (int r = 0; st == LC_OK && r < p->total; r++)
-        if (c[r] < 0 || c[r] >= p->vocab)
-            st = cpu_fail(LC_ERR_INVALID,
-                          "lstm: codes[%d] = %d is outside the vocabulary [0, %d)", r, c[r],
-                          p->vocab);
-    return st;
-}
-
-/* The inputs both passes read: codes and table, or xproj; wh, bias, and peep unless STANDARD. */
-static lc_status check_lstm_inputs(const lc_lstm_params *p, const lc_lstm_buffers *b)
-{
-    const size_t f = sizeof(float), H = (size_t)p->hidden;
-    lc_status st;
-    if (p->input == LC_LSTM_INPUT_CODES) {
-        if ((st = check_codes(p, b->codes)) ||
-            (st = cpu_check_buffer(b->table, (size_t)p->vocab * 4 * H * f, "lstm table")))
-            return st;
-    } else if ((st = cpu_check_buffer(b->xproj, (size_t)p->total * 4 * H * f, "lstm xproj"))) {
-        return st;
-    }
-    if ((st = cpu_check_buffer(b->wh, H * 4 * H * f, "lstm wh")) ||
-        (st = cpu_check_buffer(b->bias, 4 * H * f, "lstm bias")))
-        return st;
-    if (p->form != LC_LSTM_STANDARD && (st = cpu_check_buffer(b->peep, 3 * H * f, "lstm peep")))
-        return st;
-    return LC_OK;
-}
-
 /* Double copies of the inputs into a (outputs and gradients are the caller's). */
 static void load_lstm_inputs(scratch *s, const lc_lstm_params *p, const lc_lstm_buffers *b,
                              lc_ref_lstm_arrays *a)
@@ -230,7 +198,7 @@ lc_status cpu_reference_lstm_forward(lc_device *device, const lc_lstm_params *p,
     if (!b)
         return cpu_fail(LC_ERR_INVALID, "lstm_forward: buffers are NULL");
     const size_t f = sizeof(float), H = (size_t)p->hidden;
-    if ((st = check_lstm_inputs(p, b)))
+    if ((st = cpu_check_lstm_inputs(p, b)))
         return st;
     /* As on cpu:0, h_last may be NULL when h_all is written. */
     if (!(p->all_steps && !b->h_last) &&
@@ -281,7 +249,7 @@ lc_status cpu_reference_lstm_backward(lc_device *device, const lc_lstm_params *p
     lc_buffer *dinput = codes_input ? b->dtable : b->dxproj;
     size_t dinput_len = (codes_input ? (size_t)p->vocab : total) * 4 * H;
     lc_buffer *dpeep = p->form != LC_LSTM_STANDARD ? b->dpeep : NULL;
-    if ((st = check_lstm_inputs(p, b)) ||
+    if ((st = cpu_check_lstm_inputs(p, b)) ||
         (b->dh_last && (st = cpu_check_buffer(b->dh_last, batch * H * f, "lstm dh_last"))) ||
         (b->dh_all && (st = cpu_check_buffer(b->dh_all, total * H * f, "lstm dh_all"))) ||
         (dinput && (st = cpu_check_buffer(dinput, dinput_len * f,
@@ -311,27 +279,11 @@ lc_status cpu_reference_lstm_backward(lc_device *device, const lc_lstm_params *p
     return finish(&s, st, "lstm_backward");
 }
 
-static lc_status check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_buffer *ia,
-                             lc_buffer *ib)
-{
-    lc_status st;
-    if ((st = cpu_check_buffer(x, (size_t)p->rows * p->width * sizeof(float), "cosine x")) ||
-        (st = cpu_check_buffer(ia, (size_t)p->pairs * sizeof(int32_t), "cosine ia")) ||
-        (st = cpu_check_buffer(ib, (size_t)p->pairs * sizeof(int32_t), "cosine ib")))
-        return st;
-    const int32_t *a = cpu_i32(ia), *b = cpu_i32(ib);
-    for (int k = 0; k < p->pairs; k++)
-        if (a[k] < 0 || a[k] >= p->rows || b[k] < 0 || b[k] >= p->rows)
-            return cpu_fail(LC_ERR_INVALID, "cosine pair %d = (%d, %d) is outside rows [0, %d)", k,
-                            a[k], b[k], p->rows);
-    return LC_OK;
-}
-
 lc_status cpu_reference_cosine_pairs(lc_device *device, const lc_cosine_pairs_params *p,
                                      lc_buffer *x, lc_buffer *ia, lc_buffer *ib, lc_buffer *out)
 {
     lc_status st = cpu_validate(device, LC_OP_COSINE_PAIRS, p);
-    if (st || (st = check_pairs(p, x, ia, ib)) ||
+    if (st || (st = cpu_check_pairs(p, x, ia, ib)) ||
         (st = cpu_check_buffer(out, (size_t)p->pairs * sizeof(float), "cosine out")))
         return st;
     scratch s = {0};
@@ -348,7 +300,7 @@ lc_status cpu_reference_cosine_pairs_backward(lc_device *device, const lc_cosine
 {
     lc_status st = cpu_validate(device, LC_OP_COSINE_PAIRS_BACKWARD, p);
     const size_t n = p ? (size_t)p->rows * p->width : 0;
-    if (st || (st = check_pairs(p, x, ia, ib)) ||
+    if (st || (st = cpu_check_pairs(p, x, ia, ib)) ||
         (st = cpu_check_buffer(dout, (size_t)p->pairs * sizeof(float), "cosine dout")) ||
         (st = cpu_check_buffer(dx, n * sizeof(float), "cosine dx")))
         return st;

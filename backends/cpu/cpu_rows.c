@@ -141,27 +141,11 @@ static void cosine_task(void *ctx, int task, int slot)
     }
 }
 
-static lc_status check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_buffer *ia,
-                             lc_buffer *ib)
-{
-    lc_status st;
-    if ((st = cpu_check_buffer(x, (size_t)p->rows * p->width * sizeof(float), "cosine x")) ||
-        (st = cpu_check_buffer(ia, (size_t)p->pairs * sizeof(int32_t), "cosine ia")) ||
-        (st = cpu_check_buffer(ib, (size_t)p->pairs * sizeof(int32_t), "cosine ib")))
-        return st;
-    const int32_t *a = cpu_i32(ia), *b = cpu_i32(ib);
-    for (int k = 0; k < p->pairs; k++)
-        if (a[k] < 0 || a[k] >= p->rows || b[k] < 0 || b[k] >= p->rows)
-            return cpu_fail(LC_ERR_INVALID, "cosine pair %d = (%d, %d) is outside rows [0, %d)", k,
-                            a[k], b[k], p->rows);
-    return LC_OK;
-}
-
 lc_status cpu_cosine_pairs(lc_device *device, const lc_cosine_pairs_params *p, lc_buffer *x,
                            lc_buffer *ia, lc_buffer *ib, lc_buffer *out)
 {
     lc_status st = cpu_validate(device, LC_OP_COSINE_PAIRS, p);
-    if (st || (st = check_pairs(p, x, ia, ib)) ||
+    if (st || (st = cpu_check_pairs(p, x, ia, ib)) ||
         (st = cpu_check_buffer(out, (size_t)p->pairs * sizeof(float), "cosine out")))
         return st;
     cosine_job job = {p, cpu_f32(x), cpu_i32(ia), cpu_i32(ib), cpu_f32(out),
@@ -177,7 +161,7 @@ lc_status cpu_cosine_pairs_backward(lc_device *device, const lc_cosine_pairs_par
                                     lc_buffer *dx)
 {
     lc_status st = cpu_validate(device, LC_OP_COSINE_PAIRS_BACKWARD, p);
-    if (st || (st = check_pairs(p, x, ia, ib)) ||
+    if (st || (st = cpu_check_pairs(p, x, ia, ib)) ||
         (st = cpu_check_buffer(dout, (size_t)p->pairs * sizeof(float), "cosine dout")) ||
         (st = cpu_check_buffer(dx, (size_t)p->rows * p->width * sizeof(float), "cosine dx")))
         return st;

@@ -143,3 +143,48 @@ lc_status cpu_workspace_size(lc_device *device, lc_op op, const void *params, si
         return cpu_lstm_workspace(device, op, params, bytes);
     return LC_OK;
 }
+
+lc_status cpu_check_lstm_codes(const lc_lstm_params *p, lc_buffer *codes)
+{
+    lc_status st = cpu_check_buffer(codes, (size_t)p->total * sizeof(int32_t), "lstm codes");
+    const int32_t *c = cpu_i32(codes);
+    for (int r = 0; st == LC_OK && r < p->total; r++)
+        if (c[r] < 0 || c[r] >= p->vocab)
+            st = cpu_fail(LC_ERR_INVALID, "lstm: codes[%d] = %d is outside the vocabulary [0, %d)", r, c[r],
+                          p->vocab);
+    return st;
+}
+
+lc_status cpu_check_lstm_inputs(const lc_lstm_params *p, const lc_lstm_buffers *b)
+{
+    const size_t f = sizeof(float), H = (size_t)p->hidden;
+    lc_status st;
+    if (p->input == LC_LSTM_INPUT_CODES) {
+        if ((st = cpu_check_lstm_codes(p, b->codes)) ||
+            (st = cpu_check_buffer(b->table, (size_t)p->vocab * 4 * H * f, "lstm table")))
+            return st;
+    } else if ((st = cpu_check_buffer(b->xproj, (size_t)p->total * 4 * H * f, "lstm xproj"))) {
+        return st;
+    }
+    if ((st = cpu_check_buffer(b->wh, H * 4 * H * f, "lstm wh")) ||
+        (st = cpu_check_buffer(b->bias, 4 * H * f, "lstm bias")))
+        return st;
+    if (p->form != LC_LSTM_STANDARD && (st = cpu_check_buffer(b->peep, 3 * H * f, "lstm peep")))
+        return st;
+    return LC_OK;
+}
+
+lc_status cpu_check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_buffer *ia, lc_buffer *ib)
+{
+    lc_status st;
+    if ((st = cpu_check_buffer(x, (size_t)p->rows * p->width * sizeof(float), "cosine x")) ||
+        (st = cpu_check_buffer(ia, (size_t)p->pairs * sizeof(int32_t), "cosine ia")) ||
+        (st = cpu_check_buffer(ib, (size_t)p->pairs * sizeof(int32_t), "cosine ib")))
+        return st;
+    const int32_t *a = cpu_i32(ia), *b = cpu_i32(ib);
+    for (int k = 0; k < p->pairs; k++)
+        if (a[k] < 0 || a[k] >= p->rows || b[k] < 0 || b[k] >= p->rows)
+            return cpu_fail(LC_ERR_INVALID, "cosine pair %d = (%d, %d) is outside rows [0, %d)", k, a[k], b[k],
+                            p->rows);
+    return LC_OK;
+}
