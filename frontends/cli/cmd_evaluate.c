@@ -109,7 +109,7 @@ static void print_cell(FILE *out, spread s, int digits)
         snprintf(cell, sizeof cell, "%.*f [%.*f-%.*f]", digits, s.mean, digits, s.min, digits, s.max);
     else
         snprintf(cell, sizeof cell, "%.*f", digits, s.mean);
-    fprintf(out, " %-22s|", cell);
+    fprintf(out, " %-23s|", cell);
 }
 
 static void print_table(FILE *out, const eval_state *s)
