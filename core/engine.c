@@ -93,10 +93,10 @@ static lc_status load_plugin(loaded_backend *b, const char *path)
     } else if (api->abi_major != LC_ABI_MAJOR) {
         snprintf(b->reason, sizeof b->reason, "ABI major %u, this lstmcorr needs %u (rebuild the plugin)",
                  api->abi_major, LC_ABI_MAJOR);
-    } else if (api->struct_size < sizeof(lc_backend_iface)) {
+    } else if (api->struct_size < LC_BACKEND_IFACE_SIZE_1_0) {
         snprintf(b->reason, sizeof b->reason,
-                 "table struct size %u is shorter than the %zu bytes of ABI %d.%d",
-                 api->struct_size, sizeof(lc_backend_iface), LC_ABI_MAJOR, LC_ABI_MINOR);
+                 "table struct size %u is shorter than the %zu bytes of ABI %d.0",
+                 api->struct_size, (size_t)LC_BACKEND_IFACE_SIZE_1_0, LC_ABI_MAJOR);
     } else if ((missing = first_missing_entry(api)) != NULL) {
         snprintf(b->reason, sizeof b->reason, "table entry %s is NULL", missing);
     } else {

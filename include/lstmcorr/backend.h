@@ -250,6 +250,14 @@ typedef struct lc_backend_iface {
                       lc_buffer *m, lc_buffer *v);
 } lc_backend_iface;
 
+/* Bytes of the table at ABI 1.0: the loader accepts any struct_size from this up. A later minor
+ * appends entries after `adam`; the core calls such an entry only when LC_BACKEND_HAS says the
+ * plugin's table reaches it (an older plugin's table is shorter). */
+#define LC_BACKEND_IFACE_SIZE_1_0 (offsetof(lc_backend_iface, adam) + sizeof(void (*)(void)))
+#define LC_BACKEND_HAS(api, entry)                                                        \
+    ((api)->struct_size >= offsetof(lc_backend_iface, entry) + sizeof((api)->entry) && \
+     (api)->entry != NULL)
+
 /* The one symbol a plugin exports. */
 typedef const lc_backend_iface *(*lc_backend_entry_fn)(void);
 

@@ -128,6 +128,26 @@ static void test_status_names(void **state)
     assert_string_equal(lc_last_error(), "disk 7");
 }
 
+static lc_status fake_adam(lc_device *d, const lc_optimizer_params *p, lc_buffer *w, lc_buffer *g, lc_buffer *m,
+                           lc_buffer *v)
+{
+    (void)d, (void)p, (void)w, (void)g, (void)m, (void)v;
+    return LC_OK;
+}
+
+static void test_table_size_rule(void **state)
+{
+    (void)state;
+    lc_backend_iface api = {0};
+    api.adam = fake_adam;
+    api.struct_size = (uint32_t)LC_BACKEND_IFACE_SIZE_1_0;
+    assert_true(LC_BACKEND_HAS(&api, adam));
+    /* A table that stops before an entry does not have it, whatever lies beyond its end. */
+    api.struct_size = (uint32_t)offsetof(lc_backend_iface, adam);
+    assert_false(LC_BACKEND_HAS(&api, adam));
+    assert_true(LC_BACKEND_IFACE_SIZE_1_0 <= sizeof(lc_backend_iface));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_tensor_round_trip),
         cmocka_unit_test(test_explicit_missing_plugin_is_reported),
         cmocka_unit_test(test_status_names),
+        cmocka_unit_test(test_table_size_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
