@@ -1,5 +1,7 @@
 #include "neighbors.h"
 
+#include "lstmcorr/distance.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,57 +179,20 @@ static lc_status build_on_host(graph_builder *b, const float *queries, const flo
     return status;
 }
 
-static lc_status upload_normalized(lc_dev *dev, const float *x, int64_t rows, int64_t dim,
-                                   lc_tensor *t)
+static lc_status add_tile_rows(void *ctx, int64_t first_row, int64_t rows, const float *tile)
 {
-    LC_TRY(lc_tensor_alloc(dev, LC_F32, rows, dim, t));
-    LC_TRY(lc_tensor_upload(t, x));
-    lc_l2_normalize_params p = {(int32_t)rows, (int32_t)dim};
-    return lc_dev_check(dev, dev->api->l2_normalize(dev->handle, &p, t->buf, t->buf),
-                        "L2_NORMALIZE");
+    graph_builder *b = ctx;
+    for (int64_t i = 0; i < rows; i++)
+        LC_TRY(builder_add_row(b, first_row + i, tile + i * b->graph->cols));
+    return LC_OK;
 }
 
 static lc_status build_on_device(graph_builder *b, lc_dev *dev, const float *queries,
                                  const float *reference, int64_t dim, size_t tile_bytes)
 {
     lc_neighbor_graph *g = b->graph;
-    lc_tensor q = {0}, r = {0}, tile = {0};
-    float *host_tile = NULL;
-    int64_t rows_per_tile = tile_rows(tile_bytes, g->rows, g->cols);
-    lc_status status = upload_normalized(dev, reference, g->cols, dim, &r);
-    if (status == LC_OK && !g->is_self)
-        status = upload_normalized(dev, queries, g->rows, dim, &q);
-    const lc_tensor *x = g->is_self ? &r : &q;
-    if (status == LC_OK)
-        status = lc_tensor_alloc(dev, LC_F32, rows_per_tile, g->cols, &tile);
-    if (status == LC_OK) {
-        host_tile = malloc(lc_tensor_bytes(&tile));
-        if (host_tile == NULL)
-            status = lc_fail(LC_ERR_NOMEM, "neighbours: out of memory for a distance tile");
-    }
-    for (int64_t first = 0; status == LC_OK && first < g->rows; first += rows_per_tile) {
-        int64_t rows = g->rows - first < rows_per_tile ? g->rows - first : rows_per_tile;
-        lc_distance_params p = {(int32_t)rows, (int32_t)g->cols, (int32_t)dim,
-                                (int32_t)first, 0, (int32_t)g->cols};
-        status = lc_dev_check(dev, dev->api->cosine_distance_tile(dev->handle, &p, x->buf, r.buf,
-                                                                  tile.buf),
-                              "COSINE_DISTANCE_TILE");
-        if (status == LC_OK)
-            status = lc_dev_check(dev, dev->api->synchronize(dev->handle), "synchronize");
-        if (status == LC_OK)
-            status = lc_dev_check(dev,
-                                  dev->api->buffer_download(dev->handle, tile.buf, 0, host_tile,
-                                                            (size_t)rows * (size_t)g->cols *
-                                                                sizeof(float)),
-                                  "distance tile download");
-        for (int64_t i = 0; status == LC_OK && i < rows; i++)
-            status = builder_add_row(b, first + i, host_tile + i * g->cols);
-    }
-    free(host_tile);
-    lc_tensor_free(&tile);
-    lc_tensor_free(&q);
-    lc_tensor_free(&r);
-    return status;
+    return lc_cosine_distances(dev, g->is_self ? NULL : queries, g->rows, reference, g->cols, dim,
+                               tile_rows(tile_bytes, g->rows, g->cols), add_tile_rows, b);
 }
 
 static lc_status build(lc_dev *dev, const float *queries, int64_t query_count,
