@@ -207,6 +207,17 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
     return 1;
 }
 
+int lc_cli_parse_rule(const char *cmd, const char *text, lc_assign_rule *rule)
+{
+    if (strcmp(text, "first") == 0)
+        *rule = LC_ASSIGN_FIRST_CORE;
+    else if (strcmp(text, "nearest") == 0)
+        *rule = LC_ASSIGN_NEAREST_CORE;
+    else
+        return lc_usage_error(cmd, "unknown --rule '%s' (first, nearest)", text), -1;
+    return 0;
+}
+
 int lc_cli_dataset_load(const char *cmd, const char *path, const lc_cli_read *r, lc_cli_dataset *d)
 {
     memset(d, 0, sizeof *d);

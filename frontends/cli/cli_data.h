@@ -3,6 +3,7 @@
 #define LSTMCORR_CLI_DATA_H
 
 #include "alerts.h"
+#include "assign.h"
 #include "encode.h"
 #include "train.h"
 
@@ -32,6 +33,9 @@ int lc_cli_train_init(lc_cli_train *t, int argc, char **argv);
  * -1 after printing a usage error. */
 int lc_cli_read_option(const char *cmd, int argc, char **argv, int *i, lc_cli_read *r);
 int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_train *t);
+
+/* --rule first|nearest; 0, or -1 after printing a usage error. */
+int lc_cli_parse_rule(const char *cmd, const char *text, lc_assign_rule *rule);
 
 /* Help text of the shared options. */
 extern const char lc_cli_read_help[];

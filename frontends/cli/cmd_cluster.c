@@ -136,12 +136,8 @@ int lc_cmd_cluster(int argc, char **argv)
             else
                 return lc_usage_error(cmd, "unknown --output-format '%s' (json, csv)", v);
         } else if (strcmp(a, "--rule") == 0) {
-            if (strcmp(v, "first") == 0)
-                rule = LC_ASSIGN_FIRST_CORE;
-            else if (strcmp(v, "nearest") == 0)
-                rule = LC_ASSIGN_NEAREST_CORE;
-            else
-                return lc_usage_error(cmd, "unknown --rule '%s' (first, nearest)", v);
+            if (lc_cli_parse_rule(cmd, v, &rule) != 0)
+                return LC_EXIT_USAGE;
         } else
             return lc_usage_error(cmd, "unknown option '%s'", a);
     }
