@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "dbscan.h"
 #include "metrics.h"
+#include "unique_rows.h"
 
 typedef enum { OUT_JSON, OUT_CSV } out_format;
 
@@ -150,7 +151,9 @@ int lc_cmd_cluster(int argc, char **argv)
     lc_cli_dataset data = {0}, extra = {0};
     float *vectors = NULL, *extra_vectors = NULL;
     lc_neighbor_graph graph = {0};
-    lc_clustering clustering = {0};
+    lc_clustering clustering = {0}, grouped = {0};
+    lc_unique_rows unique = {0};
+    float *distinct = NULL;
     int32_t *reps = NULL, *mapping = NULL, *assigned = NULL;
     char *text = NULL;
     size_t text_len = 0;
@@ -180,8 +183,12 @@ int lc_cmd_cluster(int argc, char **argv)
     if ((vectors = embed_all(cmd, &net, session, &data)) == NULL ||
         (assign_path && (extra_vectors = embed_all(cmd, &net, session, &extra)) == NULL))
         goto done;
-    if (lc_neighbors_self(dev, vectors, n, H, &level, 1, 0, &graph) != LC_OK ||
-        lc_dbscan(&graph, 0, min_samples, &clustering) != LC_OK) {
+    /* Identical vectors (repeated alerts) are clustered once, weighted by their count. */
+    if (lc_unique_rows_build(vectors, n, H, &unique) != LC_OK ||
+        lc_unique_rows_gather(&unique, vectors, H, &distinct) != LC_OK ||
+        lc_neighbors_self(dev, distinct, unique.count, H, &level, 1, 0, &graph) != LC_OK ||
+        lc_dbscan_weighted(&graph, 0, min_samples, unique.weight, &grouped) != LC_OK ||
+        lc_clustering_expand(&grouped, unique.of, n, &clustering) != LC_OK) {
         lc_run_error(cmd, "%s", lc_last_error());
         goto done;
     }
@@ -193,7 +200,7 @@ int lc_cmd_cluster(int argc, char **argv)
         lc_clustering_representatives(&clustering, vectors, H, reps) != LC_OK ||
         lc_map_clusters(data.labels, clustering.labels, n, k, mapping) != LC_OK ||
         (assign_path && extra.alerts.count &&
-         lc_assign_vectors(dev, extra_vectors, (int64_t)extra.alerts.count, vectors, H, &clustering, level, rule,
+         lc_assign_vectors(dev, extra_vectors, (int64_t)extra.alerts.count, distinct, H, &grouped, level, rule,
                            assigned) != LC_OK)) {
         lc_run_error(cmd, "%s", reps && mapping && assigned ? lc_last_error() : "out of memory");
         goto done;
@@ -261,6 +268,9 @@ done:
     free(vectors);
     free(extra_vectors);
     lc_clustering_free(&clustering);
+    lc_clustering_free(&grouped);
+    lc_unique_rows_free(&unique);
+    free(distinct);
     lc_neighbor_graph_free(&graph);
     lc_cli_dataset_free(&data);
     lc_cli_dataset_free(&extra);

@@ -19,6 +19,12 @@ void lc_clustering_free(lc_clustering *clustering)
 lc_status lc_dbscan(const lc_neighbor_graph *graph, int level, int64_t min_samples,
                     lc_clustering *out)
 {
+    return lc_dbscan_weighted(graph, level, min_samples, NULL, out);
+}
+
+lc_status lc_dbscan_weighted(const lc_neighbor_graph *graph, int level, int64_t min_samples,
+                             const int32_t *weights, lc_clustering *out)
+{
     if (graph == NULL || out == NULL)
         return lc_fail(LC_ERR_INVALID, "dbscan: NULL argument");
     memset(out, 0, sizeof *out);
@@ -44,8 +50,13 @@ lc_status lc_dbscan(const lc_neighbor_graph *graph, int level, int64_t min_sampl
     }
     for (int64_t i = 0; i < n; i++) {
         out->labels[i] = LC_NOISE;
-        out->is_core[i] =
-            lc_neighbor_level_end(graph, i, level) - graph->offsets[i] >= min_samples;
+        int64_t end = lc_neighbor_level_end(graph, i, level), count = end - graph->offsets[i];
+        if (weights) {
+            count = 0;
+            for (int64_t e = graph->offsets[i]; e < end; e++)
+                count += weights[graph->indices[e]];
+        }
+        out->is_core[i] = count >= min_samples;
     }
     int32_t clusters = 0;
     for (int64_t seed = 0; seed < n; seed++) {
@@ -71,6 +82,24 @@ lc_status lc_dbscan(const lc_neighbor_graph *graph, int level, int64_t min_sampl
     }
     free(queue);
     out->cluster_count = clusters;
+    return LC_OK;
+}
+
+lc_status lc_clustering_expand(const lc_clustering *distinct, const int64_t *of, int64_t n, lc_clustering *out)
+{
+    memset(out, 0, sizeof *out);
+    out->points = n;
+    out->cluster_count = distinct->cluster_count;
+    out->labels = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    out->is_core = malloc((size_t)(n ? n : 1));
+    if (out->labels == NULL || out->is_core == NULL) {
+        lc_clustering_free(out);
+        return lc_fail(LC_ERR_NOMEM, "dbscan: out of memory for %lld points", (long long)n);
+    }
+    for (int64_t i = 0; i < n; i++) {
+        out->labels[i] = distinct->labels[of[i]];
+        out->is_core[i] = distinct->is_core[of[i]];
+    }
     return LC_OK;
 }
 

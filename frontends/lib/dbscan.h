@@ -32,6 +32,14 @@ typedef struct lc_clustering {
 lc_status lc_dbscan(const lc_neighbor_graph *graph, int level, int64_t min_samples,
                     lc_clustering *out);
 
+/* The same with a weight per point (how many identical points it stands for, see unique_rows.h):
+ * a point is core when the weights of its neighbours, itself included, add up to min_samples.
+ * weights NULL: every point weighs 1 (lc_dbscan). */
+lc_status lc_dbscan_weighted(const lc_neighbor_graph *graph, int level, int64_t min_samples,
+                             const int32_t *weights, lc_clustering *out);
+/* The clustering of all n points from that of their distinct points: point i is distinct point
+ * of[i]. Same cluster ids. */
+lc_status lc_clustering_expand(const lc_clustering *distinct, const int64_t *of, int64_t n, lc_clustering *out);
 void lc_clustering_free(lc_clustering *clustering);
 
 /* For each cluster, the core point with the highest cosine similarity to the mean of the

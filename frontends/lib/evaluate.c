@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "unique_rows.h"
 
 const float lc_eval_eps[LC_EVAL_EPS_COUNT] = {0.0001f, 0.0003f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f, 0.3f, 1.0f};
 const int lc_eval_min_samples[LC_EVAL_MIN_SAMPLES_COUNT] = {1, 3, 10, 30};
@@ -24,6 +25,8 @@ lc_status lc_eval_grid(lc_dev *dev, int fold, const float *train_vectors, const 
     int32_t *valid_clusters = malloc((size_t)(valid_count ? valid_count : 1) * sizeof *valid_clusters);
     int32_t *mapping = malloc((size_t)train_count * sizeof *mapping);
     lc_neighbor_graph self = {0}, cross = {0};
+    lc_unique_rows unique = {0};
+    float *distinct = NULL;
     lc_status status = LC_OK;
     if (!order || !vectors || !labels || !valid_clusters || !mapping)
         status = lc_fail(LC_ERR_NOMEM, "out of memory clustering fold %d", fold);
@@ -37,15 +40,22 @@ lc_status lc_eval_grid(lc_dev *dev, int fold, const float *train_vectors, const 
             memcpy(vectors + i * dim, train_vectors + order[i] * dim, (size_t)dim * sizeof *vectors);
             labels[i] = train_labels[order[i]];
         }
-        status = lc_neighbors_self(dev, vectors, train_count, dim, lc_eval_eps, LC_EVAL_EPS_COUNT, 0, &self);
+        status = lc_unique_rows_build(vectors, train_count, dim, &unique);
     }
+    /* Identical vectors are clustered once, weighted by their count: the same clustering. */
+    if (status == LC_OK)
+        status = lc_unique_rows_gather(&unique, vectors, dim, &distinct);
+    if (status == LC_OK)
+        status = lc_neighbors_self(dev, distinct, unique.count, dim, lc_eval_eps, LC_EVAL_EPS_COUNT, 0, &self);
     if (status == LC_OK && valid_count > 0)
-        status = lc_neighbors_cross(dev, valid_vectors, valid_count, vectors, train_count, dim, lc_eval_eps,
+        status = lc_neighbors_cross(dev, valid_vectors, valid_count, distinct, unique.count, dim, lc_eval_eps,
                                     LC_EVAL_EPS_COUNT, 0, &cross);
     for (int e = 0; status == LC_OK && e < LC_EVAL_EPS_COUNT; e++) {
         for (int m = 0; status == LC_OK && m < LC_EVAL_MIN_SAMPLES_COUNT; m++) {
-            lc_clustering clustering = {0};
-            status = lc_dbscan(&self, e, lc_eval_min_samples[m], &clustering);
+            lc_clustering clustering = {0}, grouped = {0};
+            status = lc_dbscan_weighted(&self, e, lc_eval_min_samples[m], unique.weight, &grouped);
+            if (status == LC_OK)
+                status = lc_clustering_expand(&grouped, unique.of, train_count, &clustering);
             if (status == LC_OK)
                 status = lc_map_clusters(labels, clustering.labels, train_count, clustering.cluster_count, mapping);
             lc_eval_row row = {.fold = fold, .cut = LC_EVAL_TRAIN, .eps = lc_eval_eps[e],
@@ -56,7 +66,7 @@ lc_status lc_eval_grid(lc_dev *dev, int fold, const float *train_vectors, const 
             if (status == LC_OK)
                 on_row(ctx, &row);
             if (status == LC_OK && valid_count > 0) {
-                status = lc_assign(&cross, e, &clustering, rule, valid_clusters);
+                status = lc_assign(&cross, e, &grouped, rule, valid_clusters);
                 row.cut = LC_EVAL_VALIDATION;
                 if (status == LC_OK)
                     status = lc_cluster_metrics_compute(valid_labels, valid_clusters, valid_count,
@@ -65,10 +75,13 @@ lc_status lc_eval_grid(lc_dev *dev, int fold, const float *train_vectors, const 
                     on_row(ctx, &row);
             }
             lc_clustering_free(&clustering);
+            lc_clustering_free(&grouped);
         }
     }
     lc_neighbor_graph_free(&self);
     lc_neighbor_graph_free(&cross);
+    lc_unique_rows_free(&unique);
+    free(distinct);
     free(order);
     free(vectors);
     free(labels);
