@@ -33,6 +33,12 @@ static const char *incident_name(const lc_cli_dataset *d, int32_t id)
     return id >= 0 && (size_t)id < d->ids.count ? d->ids.names[id] : "benign";
 }
 
+/* Unlabelled input (fast.log, EVE, or nothing but benign) has no incident to show. */
+static int labelled(const lc_cli_dataset *d)
+{
+    return d->ids.count > 0;
+}
+
 static void write_alert(FILE *out, out_format f, const char *kind, int64_t index, int32_t cluster, int core,
                         const lc_cli_dataset *d, int64_t alert)
 {
@@ -40,13 +46,16 @@ static void write_alert(FILE *out, out_format f, const char *kind, int64_t index
     if (f == OUT_JSON) {
         fprintf(out, "{\"type\":\"%s\",\"index\":%lld,\"cluster\":%d,\"core\":%s,\"incident\":", kind,
                 (long long)index, cluster, core ? "true" : "false");
-        lc_json_string(out, a->incident);
+        if (labelled(d))
+            lc_json_string(out, a->incident);
+        else
+            fprintf(out, "null");
         fprintf(out, ",\"alert\":");
         lc_json_string(out, a->text);
         fprintf(out, "}\n");
     } else {
         fprintf(out, "%s,%lld,%d,%d,", kind, (long long)index, cluster, core);
-        csv_field(out, a->incident);
+        csv_field(out, labelled(d) ? a->incident : "");
         fputc(',', out);
         csv_field(out, a->text);
         fputc('\n', out);
@@ -214,7 +223,6 @@ int lc_cmd_cluster(int argc, char **argv)
         fprintf(out, "type,index,cluster,core_or_size,incident,alert\n");
     for (int64_t i = 0; i < n; i++)
         write_alert(out, format, "alert", i, clustering.labels[i], clustering.is_core[i], &data, i);
-    int labelled = data.ids.count > 0;
     for (int32_t c = 0; c < k; c++) {
         int64_t size = 0;
         for (int64_t i = 0; i < n; i++)
@@ -225,14 +233,14 @@ int lc_cmd_cluster(int argc, char **argv)
                     (long long)size, reps[c]);
             lc_json_string(out, rep->text);
             fprintf(out, ",\"incident\":");
-            if (labelled)
+            if (labelled(&data))
                 lc_json_string(out, incident_name(&data, mapping[c]));
             else
                 fprintf(out, "null");
             fprintf(out, "}\n");
         } else {
             fprintf(out, "cluster,%d,%d,%lld,", reps[c], c, (long long)size);
-            csv_field(out, labelled ? incident_name(&data, mapping[c]) : "");
+            csv_field(out, labelled(&data) ? incident_name(&data, mapping[c]) : "");
             fputc(',', out);
             csv_field(out, rep->text);
             fputc('\n', out);
