@@ -24,7 +24,7 @@ const char lc_cli_train_help[] =
     "  --optimizer O     sgd or adam;  --lr X  learning rate\n"
     "  --batch N         pairs per batch;  --epochs N;  --seed N\n"
     "  --forget-bias X   initial forget-gate bias (seed 0, fast 1)\n"
-    "  --fold K          validate on cut K, train on the others (-1: train on all)\n"
+    "  --fold K          (train) validate on cut K, train on the others (-1: train on all)\n"
     "  --device D        cpu:0, opencl:0, cuda:0 (default cpu:0); --backend B = B:0\n"
     "  --max-time S      stop cleanly after the epoch that passes S seconds\n";
 
@@ -120,14 +120,17 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
     long n;
     double x;
     if (strcmp(opt, "--train-embedding") == 0) {
+        t->setting_given = t->setting_given ? t->setting_given : opt;
         o->net.train_embedding = 1;
         return 1;
     }
     if (strcmp(opt, "--no-train-embedding") == 0) {
+        t->setting_given = t->setting_given ? t->setting_given : opt;
         o->net.train_embedding = 0;
         return 1;
     }
     if (strcmp(opt, "--reverse") == 0 || strcmp(opt, "--no-reverse") == 0) {
+        t->setting_given = t->setting_given ? t->setting_given : opt;
         o->net.reverse = strcmp(opt, "--reverse") == 0;
         return 1;
     }
@@ -141,6 +144,9 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
         return 0;
     if ((v = value_of(cmd, argc, argv, i)) == NULL)
         return -1;
+    if (t->setting_given == NULL && strcmp(opt, "--epochs") != 0 && strcmp(opt, "--max-time") != 0 &&
+        strcmp(opt, "--device") != 0 && strcmp(opt, "--backend") != 0)
+        t->setting_given = opt;
     if (strcmp(opt, "--preset") == 0) {
         /* Applied before the other options by lc_cli_train_init; only checked here. */
         if (strcmp(v, "seed") != 0 && strcmp(v, "fast") != 0)
@@ -152,8 +158,11 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
         if (lc_net_hidden_parse(v, &o->net) != LC_OK)
             return lc_usage_error(cmd, "%s", lc_last_error()), -1;
     } else if (strcmp(opt, "--pairs") == 0) {
-        if (strcmp(v, "all") == 0)
+        if (strcmp(v, "all") == 0) {
             o->pairs_per_epoch = 0;
+            if (!t->positive_given) /* a preset's sampling does not apply to all pairs */
+                o->pairs_positive = 0;
+        }
         else if (lc_parse_long(cmd, opt, v, 1, 1L << 40, &n) != 0)
             return -1;
         else
@@ -162,6 +171,7 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
         if (lc_parse_double(cmd, opt, v, 0, 1, &x) != 0)
             return -1;
         o->pairs_positive = x;
+        t->positive_given = 1;
     } else if (strcmp(opt, "--optimizer") == 0) {
         if (strcmp(v, "sgd") == 0)
             o->optimizer.kind = LC_OPTIMIZER_SGD;
@@ -205,6 +215,16 @@ int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_t
         o->max_seconds = x;
     }
     return 1;
+}
+
+int lc_cli_train_check(const char *cmd, const lc_cli_train *t)
+{
+    if (t->train.pairs_per_epoch == 0 && t->train.pairs_positive > 0) {
+        lc_usage_error(cmd, "--pairs-positive %g samples pairs: it needs --pairs N (or --pairs-positive 0 with --pairs all)",
+                       t->train.pairs_positive);
+        return -1;
+    }
+    return 0;
 }
 
 int lc_cli_parse_rule(const char *cmd, const char *text, lc_assign_rule *rule)

@@ -20,6 +20,8 @@ typedef struct lc_cli_train {
     const char *preset;
     const char *device;
     int fold;
+    int positive_given;        /* --pairs-positive was given */
+    const char *setting_given; /* first option given that a model stores (for --resume) */
 } lc_cli_train;
 
 void lc_cli_read_defaults(lc_cli_read *r);
@@ -33,6 +35,10 @@ int lc_cli_train_init(lc_cli_train *t, int argc, char **argv);
  * -1 after printing a usage error. */
 int lc_cli_read_option(const char *cmd, int argc, char **argv, int *i, lc_cli_read *r);
 int lc_cli_train_option(const char *cmd, int argc, char **argv, int *i, lc_cli_train *t);
+
+/* Settings that do not go together (e.g. --pairs all with same-incident sampling): 0, or -1 after
+ * printing a usage error. Call after the options are parsed. */
+int lc_cli_train_check(const char *cmd, const lc_cli_train *t);
 
 /* --rule first|nearest; 0, or -1 after printing a usage error. */
 int lc_cli_parse_rule(const char *cmd, const char *text, lc_assign_rule *rule);

@@ -1,9 +1,11 @@
 /* lstmcorr evaluate: the prototype's k-fold protocol, a table and JSON lines of every metric. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "cli_data.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -249,6 +251,8 @@ int lc_cmd_evaluate(int argc, char **argv)
             print_help();
             return LC_EXIT_OK;
         }
+        if (strcmp(a, "--fold") == 0)
+            return lc_usage_error(cmd, "evaluate runs every fold of --folds LIST (e.g. --folds 3); --fold is train's");
         if ((used = lc_cli_read_option(cmd, argc, argv, &i, &r)) != 0 ||
             (used = lc_cli_train_option(cmd, argc, argv, &i, &t)) != 0) {
             if (used < 0)
@@ -280,6 +284,8 @@ int lc_cmd_evaluate(int argc, char **argv)
     }
     if (data_path == NULL)
         return lc_usage_error(cmd, "--data FILE is required");
+    if (lc_cli_train_check(cmd, &t) != 0)
+        return LC_EXIT_USAGE;
 
     eval_state *state = calloc(1, sizeof *state);
     lc_engine *engine = NULL;
@@ -287,6 +293,8 @@ int lc_cmd_evaluate(int argc, char **argv)
     lc_cli_dataset data = {0};
     int rc = LC_EXIT_FAILURE, fold_count = 0;
     FILE *table = stdout;
+    char *json_text = NULL;
+    size_t json_len = 0;
     if (state == NULL)
         return lc_run_error(cmd, "out of memory");
     state->quiet = quiet;
@@ -294,8 +302,9 @@ int lc_cmd_evaluate(int argc, char **argv)
     if (json_path && strcmp(json_path, "-") == 0) {
         state->json = stdout;
         table = stderr;
-    } else if (json_path && (state->json = fopen(json_path, "w")) == NULL) {
-        lc_run_error(cmd, "cannot write %s", json_path);
+    } else if (json_path && (state->json = open_memstream(&json_text, &json_len)) == NULL) {
+        /* Held in memory and written whole at the end: a failed run leaves an old file as it was. */
+        lc_run_error(cmd, "out of memory for the JSON lines");
         goto done;
     }
     if (lc_engine_open(NULL, &engine) != LC_OK || lc_engine_open_device(engine, t.device, &dev) != LC_OK) {
@@ -357,8 +366,12 @@ int lc_cmd_evaluate(int argc, char **argv)
             lc_now_seconds() - started, dev->name);
     rc = LC_EXIT_OK;
 done:
-    if (state->json && state->json != stdout && fclose(state->json) != 0 && rc == LC_EXIT_OK)
-        rc = lc_run_error(cmd, "error writing %s", json_path);
+    if (state->json && state->json != stdout) {
+        fclose(state->json);
+        if (rc == LC_EXIT_OK && lc_atomic_file_write(json_path, json_text, json_len) != LC_OK)
+            rc = lc_run_error(cmd, "%s", lc_last_error());
+    }
+    free(json_text);
     lc_cli_dataset_free(&data);
     lc_dev_close(dev);
     lc_engine_close(engine);

@@ -116,6 +116,12 @@ int lc_cmd_train(int argc, char **argv)
     }
     if (data_path == NULL)
         return lc_usage_error(cmd, "--data FILE is required");
+    if (resume && (t.setting_given || r.mask_text))
+        return lc_usage_error(cmd, "--resume continues with the settings stored in %s; %s cannot change them "
+                                   "(only --epochs, --max-time and --device can)",
+                              resume, t.setting_given ? t.setting_given : "--mask");
+    if (!resume && lc_cli_train_check(cmd, &t) != 0)
+        return LC_EXIT_USAGE;
     if (model_path == NULL)
         model_path = resume;
     if (model_path == NULL)

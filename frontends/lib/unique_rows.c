@@ -44,6 +44,16 @@ lc_status lc_unique_rows_build(const float *rows, int64_t n, int64_t dim, lc_uni
     const size_t bytes = (size_t)dim * sizeof(float);
     for (int64_t i = 0; i < n; i++) {
         const float *row = rows + i * dim;
+        /* Zero vectors are kept apart: two of them are at distance 1, not 0 (neighbors.h). */
+        int zero = 1;
+        for (int64_t d = 0; d < dim && zero; d++)
+            zero = row[d] == 0.0f;
+        if (zero) {
+            out->first[out->count] = i;
+            out->weight[out->count] = 1;
+            out->of[i] = out->count++;
+            continue;
+        }
         size_t s = hash_row(row, dim) & (cap - 1);
         while (slots[s] >= 0 && memcmp(rows + out->first[slots[s]] * dim, row, bytes) != 0)
             s = (s + 1) & (cap - 1);

@@ -18,7 +18,8 @@ typedef struct lc_unique_rows {
 } lc_unique_rows;
 
 /* Group the n rows (n x dim float32) by exact bit pattern; distinct rows are numbered in order of
- * first occurrence, so index order among them is the order of their first rows. */
+ * first occurrence, so index order among them is the order of their first rows. A zero row is
+ * never merged (zero vectors are at distance 1 from each other). */
 lc_status lc_unique_rows_build(const float *rows, int64_t n, int64_t dim, lc_unique_rows *out);
 /* The distinct rows, in their order (count x dim, malloc'ed into *out). */
 lc_status lc_unique_rows_gather(const lc_unique_rows *u, const float *rows, int64_t dim, float **out);

@@ -65,6 +65,13 @@ static void test_resume_equals_uninterrupted(void **state)
     free(a);
     free(b);
 
+    /* Resuming keeps the stored settings: changing one is a usage error, not silently ignored. */
+    snprintf(args, sizeof args, "train --data %s --resume %s --epochs 4 --lr 5 --quiet", data, part);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--lr"));
+    snprintf(args, sizeof args, "train --data %s -o %s --preset fast --pairs all --pairs-positive 0.3", data, part);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
+
     /* The model describes itself, and a damaged one is refused with the reason. */
     snprintf(args, sizeof args, "info %s > /dev/null", whole);
     assert_int_equal(support_cli_run(args, err, sizeof err), 0);
@@ -167,6 +174,17 @@ static void test_evaluate_json_lines(void **state)
     fclose(f);
     assert_int_equal(summaries, 1);
     assert_int_equal(rows, 2 * 36 * 2); /* folds x grid x cuts */
+    /* A failed run leaves an existing results file as it was. */
+    assert_int_equal(support_write_file(json, "old\n"), 0);
+    snprintf(args, sizeof args, "evaluate --data %s.missing --folds 0 --json %s", data, json);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 1);
+    f = fopen(json, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "old\n");
+    fclose(f);
+    snprintf(args, sizeof args, "evaluate --data %s --fold 3", data);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
     remove(json);
 }
 

@@ -21,6 +21,10 @@ static void make_points(float *x, int64_t n, uint64_t seed)
     lc_rng rng;
     lc_rng_seed(&rng, seed);
     for (int64_t i = 0; i < n; i++) {
+        if (i % 50 == 7) { /* an empty alert's vector */
+            memset(x + i * DIM, 0, DIM * sizeof *x);
+            continue;
+        }
         if (i > 0 && lc_rng_uniform(&rng) < 0.6) {
             int64_t j = (int64_t)lc_rng_below(&rng, (uint64_t)i);
             memcpy(x + i * DIM, x + j * DIM, DIM * sizeof *x);
@@ -35,15 +39,17 @@ static void make_points(float *x, int64_t n, uint64_t seed)
 static void test_unique_rows_groups_exact_copies(void **state)
 {
     (void)state;
-    float x[4 * DIM] = {1, 2, 3, 4, 0, 0, 0, 1, 1, 2, 3, 4, -0.0f, 0, 0, 1};
+    float x[6 * DIM] = {1, 2, 3, 4, 0, 0, 0, 1, 1, 2, 3, 4, -0.0f, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
     lc_unique_rows u;
-    assert_int_equal(lc_unique_rows_build(x, 4, DIM, &u), LC_OK);
-    /* -0 and +0 differ in their bits: exact copies only. */
-    assert_int_equal(u.count, 3);
+    assert_int_equal(lc_unique_rows_build(x, 6, DIM, &u), LC_OK);
+    /* -0 and +0 differ in their bits: exact copies only; zero vectors never merge. */
+    assert_int_equal(u.count, 5);
     assert_int_equal(u.of[0], 0);
     assert_int_equal(u.of[2], 0);
     assert_int_equal(u.weight[0], 2);
     assert_int_equal(u.first[2], 3);
+    assert_int_equal(u.of[4], 3);
+    assert_int_equal(u.of[5], 4);
     lc_unique_rows_free(&u);
 }
 
