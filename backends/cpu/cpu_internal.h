@@ -126,6 +126,11 @@ lc_status cpu_validate(const lc_device *device, lc_op op, const void *params);
 lc_status cpu_check_lstm_codes(const lc_lstm_params *p, lc_buffer *codes);
 lc_status cpu_check_lstm_inputs(const lc_lstm_params *p, const lc_lstm_buffers *b);
 lc_status cpu_check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_buffer *ia, lc_buffer *ib);
+/* Inputs plus h_last / h_all of a forward call. */
+lc_status cpu_check_lstm_forward(const lc_lstm_params *p, const lc_lstm_buffers *b);
+/* table, index and the gathered or scattered rows (named `what`). */
+lc_status cpu_check_gather(const lc_gather_params *p, lc_buffer *table, lc_buffer *index, lc_buffer *rows,
+                           const char *what);
 lc_status cpu_lstm_workspace(const lc_device *device, lc_op op, const lc_lstm_params *p,
                              size_t *bytes);
 

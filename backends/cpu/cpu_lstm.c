@@ -249,12 +249,7 @@ lc_status cpu_lstm_forward(lc_device *device, const lc_lstm_params *p, const lc_
     if (!b)
         return cpu_fail(LC_ERR_INVALID, "lstm_forward: buffers are NULL");
     const size_t f = sizeof(float), H = (size_t)p->hidden;
-    if ((st = cpu_check_lstm_inputs(p, b)) != LC_OK)
-        return st;
-    if (!(p->all_steps && !b->h_last) &&
-        (st = cpu_check_buffer(b->h_last, (size_t)p->batch * H * f, "lstm h_last")))
-        return st;
-    if (p->all_steps && (st = cpu_check_buffer(b->h_all, (size_t)p->total * H * f, "lstm h_all")))
+    if ((st = cpu_check_lstm_forward(p, b)) != LC_OK)
         return st;
     int hp = lstm_hp(device, p->hidden);
     if (p->training &&

@@ -133,23 +133,11 @@ lc_status cpu_reference_gemm(lc_device *device, const lc_gemm_params *p, lc_buff
     return finish(&s, st, "gemm");
 }
 
-static lc_status check_gather(const lc_gather_params *p, lc_buffer *table, lc_buffer *index,
-                              lc_buffer *rows_buffer, const char *what)
-{
-    lc_status st;
-    const size_t f = sizeof(float);
-    if ((st = cpu_check_buffer(table, (size_t)p->rows * p->width * f, "table")) ||
-        (st = cpu_check_buffer(index, (size_t)p->count * sizeof(int32_t), "index")) ||
-        (st = cpu_check_buffer(rows_buffer, (size_t)p->count * p->width * f, what)))
-        return st;
-    return LC_OK;
-}
-
 lc_status cpu_reference_gather(lc_device *device, const lc_gather_params *p, lc_buffer *table,
                                lc_buffer *index, lc_buffer *out)
 {
     lc_status st = cpu_validate(device, LC_OP_GATHER, p);
-    if (st || (st = check_gather(p, table, index, out, "gather out")))
+    if (st || (st = cpu_check_gather(p, table, index, out, "gather out")))
         return st;
     scratch s = {0};
     double *td = scratch_load(&s, cpu_f32(table), (size_t)p->rows * p->width);
@@ -163,7 +151,7 @@ lc_status cpu_reference_scatter_add(lc_device *device, const lc_gather_params *p
                                     lc_buffer *table, lc_buffer *index, lc_buffer *src)
 {
     lc_status st = cpu_validate(device, LC_OP_SCATTER_ADD, p);
-    if (st || (st = check_gather(p, table, index, src, "scatter_add src")))
+    if (st || (st = cpu_check_gather(p, table, index, src, "scatter_add src")))
         return st;
     scratch s = {0};
     double *td = scratch_load(&s, cpu_f32(table), (size_t)p->rows * p->width);
@@ -197,14 +185,8 @@ lc_status cpu_reference_lstm_forward(lc_device *device, const lc_lstm_params *p,
         return st;
     if (!b)
         return cpu_fail(LC_ERR_INVALID, "lstm_forward: buffers are NULL");
-    const size_t f = sizeof(float), H = (size_t)p->hidden;
-    if ((st = cpu_check_lstm_inputs(p, b)))
-        return st;
-    /* As on cpu:0, h_last may be NULL when h_all is written. */
-    if (!(p->all_steps && !b->h_last) &&
-        (st = cpu_check_buffer(b->h_last, (size_t)p->batch * H * f, "lstm h_last")))
-        return st;
-    if (p->all_steps && (st = cpu_check_buffer(b->h_all, (size_t)p->total * H * f, "lstm h_all")))
+    const size_t H = (size_t)p->hidden;
+    if ((st = cpu_check_lstm_forward(p, b)))
         return st;
     if (p->batch == 0) /* nothing to write (and lengths may be NULL, which the reference refuses) */
         return LC_OK;

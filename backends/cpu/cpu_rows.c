@@ -46,23 +46,11 @@ static void gather_task(void *ctx, int task, int slot)
     }
 }
 
-static lc_status check_gather_buffers(const lc_gather_params *p, lc_buffer *table,
-                                      lc_buffer *index, lc_buffer *rows_buffer, const char *what)
-{
-    lc_status st;
-    size_t f = sizeof(float);
-    if ((st = cpu_check_buffer(table, (size_t)p->rows * p->width * f, "table")) ||
-        (st = cpu_check_buffer(index, (size_t)p->count * sizeof(int32_t), "index")) ||
-        (st = cpu_check_buffer(rows_buffer, (size_t)p->count * p->width * f, what)))
-        return st;
-    return LC_OK;
-}
-
 lc_status cpu_gather(lc_device *device, const lc_gather_params *p, lc_buffer *table,
                      lc_buffer *index, lc_buffer *out)
 {
     lc_status st = cpu_validate(device, LC_OP_GATHER, p);
-    if (st || (st = check_gather_buffers(p, table, index, out, "gather out")))
+    if (st || (st = cpu_check_gather(p, table, index, out, "gather out")))
         return st;
     rows_job job = {p, cpu_i32(index), cpu_f32(table), NULL, cpu_f32(out),
                     task_count(device, (double)p->count * p->width)};
@@ -92,7 +80,7 @@ lc_status cpu_scatter_add(lc_device *device, const lc_gather_params *p, lc_buffe
                           lc_buffer *index, lc_buffer *src)
 {
     lc_status st = cpu_validate(device, LC_OP_SCATTER_ADD, p);
-    if (st || (st = check_gather_buffers(p, table, index, src, "scatter_add src")))
+    if (st || (st = cpu_check_gather(p, table, index, src, "scatter_add src")))
         return st;
     int tasks = task_count(device, (double)p->count * p->width);
     if (tasks > p->width / 16)

@@ -188,3 +188,30 @@ lc_status cpu_check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_buff
                             p->rows);
     return LC_OK;
 }
+
+lc_status cpu_check_lstm_forward(const lc_lstm_params *p, const lc_lstm_buffers *b)
+{
+    const size_t f = sizeof(float), H = (size_t)p->hidden;
+    lc_status st = cpu_check_lstm_inputs(p, b);
+    if (st)
+        return st;
+    /* h_last may be NULL when h_all is written. */
+    if (!(p->all_steps && !b->h_last) &&
+        (st = cpu_check_buffer(b->h_last, (size_t)p->batch * H * f, "lstm h_last")))
+        return st;
+    if (p->all_steps && (st = cpu_check_buffer(b->h_all, (size_t)p->total * H * f, "lstm h_all")))
+        return st;
+    return LC_OK;
+}
+
+lc_status cpu_check_gather(const lc_gather_params *p, lc_buffer *table, lc_buffer *index, lc_buffer *rows,
+                           const char *what)
+{
+    const size_t f = sizeof(float);
+    lc_status st;
+    if ((st = cpu_check_buffer(table, (size_t)p->rows * p->width * f, "table")) ||
+        (st = cpu_check_buffer(index, (size_t)p->count * sizeof(int32_t), "index")) ||
+        (st = cpu_check_buffer(rows, (size_t)p->count * p->width * f, what)))
+        return st;
+    return LC_OK;
+}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "mask.h"
 
 static lc_status save_moments(lc_model *model, lc_session *session)
@@ -143,4 +144,36 @@ lc_status lc_cli_model_load(const char *path, lc_dev *dev, lc_net_config *net, l
     }
     lc_model_free(model);
     return status;
+}
+
+int lc_cli_open_model(const char *cmd, const char *device, const char *path, lc_cli_read *r, lc_engine **engine,
+                      lc_dev **dev, lc_net_config *net, lc_session **session)
+{
+    lc_cli_train t = {0};
+    lc_cli_read model_read;
+    lc_cli_read_defaults(&model_read);
+    int epochs_done;
+    if (lc_engine_open(NULL, engine) != LC_OK || lc_engine_open_device(*engine, device, dev) != LC_OK ||
+        lc_cli_model_load(path, *dev, net, session, &t, &model_read, &epochs_done) != LC_OK)
+        return lc_run_error(cmd, "%s", lc_last_error());
+    if (r->mask_text == NULL)
+        r->mask = model_read.mask;
+    return 0;
+}
+
+float *lc_cli_embed_dataset(const char *cmd, const lc_net_config *net, lc_session *session,
+                            const lc_cli_dataset *d, int32_t chunk)
+{
+    int H = lc_net_output_size(net);
+    float *v = malloc((d->alerts.count ? d->alerts.count : 1) * (size_t)H * sizeof *v);
+    if (v == NULL) {
+        lc_run_error(cmd, "out of memory for %zu vectors", d->alerts.count);
+        return NULL;
+    }
+    if (lc_net_embed(net, session, d->texts, d->lengths, (int64_t)d->alerts.count, chunk, v) != LC_OK) {
+        lc_run_error(cmd, "%s", lc_last_error());
+        free(v);
+        return NULL;
+    }
+    return v;
 }

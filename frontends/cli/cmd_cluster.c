@@ -81,22 +81,6 @@ static void print_help(void)
            lc_cli_read_help);
 }
 
-static float *embed_all(const char *cmd, const lc_net_config *net, lc_session *session, const lc_cli_dataset *d)
-{
-    int H = lc_net_output_size(net);
-    float *v = malloc((d->alerts.count ? d->alerts.count : 1) * (size_t)H * sizeof *v);
-    if (v == NULL) {
-        lc_run_error(cmd, "out of memory for %zu vectors", d->alerts.count);
-        return NULL;
-    }
-    if (lc_net_embed(net, session, d->texts, d->lengths, (int64_t)d->alerts.count, 4096, v) != LC_OK) {
-        lc_run_error(cmd, "%s", lc_last_error());
-        free(v);
-        return NULL;
-    }
-    return v;
-}
-
 int lc_cmd_cluster(int argc, char **argv)
 {
     const char *cmd = "cluster", *model_path = NULL, *data_path = NULL, *assign_path = NULL, *out_path = NULL;
@@ -167,18 +151,10 @@ int lc_cmd_cluster(int argc, char **argv)
     char *text = NULL;
     size_t text_len = 0;
     FILE *out = NULL;
-    int rc = LC_EXIT_FAILURE, epochs_done;
+    int rc = LC_EXIT_FAILURE;
     lc_net_config net;
-    lc_cli_train t = {0};
-    lc_cli_read model_read;
-    lc_cli_read_defaults(&model_read);
-    if (lc_engine_open(NULL, &engine) != LC_OK || lc_engine_open_device(engine, device, &dev) != LC_OK ||
-        lc_cli_model_load(model_path, dev, &net, &session, &t, &model_read, &epochs_done) != LC_OK) {
-        lc_run_error(cmd, "%s", lc_last_error());
+    if (lc_cli_open_model(cmd, device, model_path, &r, &engine, &dev, &net, &session) != 0)
         goto done;
-    }
-    if (r.mask_text == NULL)
-        r.mask = model_read.mask;
     if (lc_cli_dataset_load(cmd, data_path, &r, &data) != 0 ||
         (assign_path && lc_cli_dataset_load(cmd, assign_path, &r, &extra) != 0))
         goto done;
@@ -189,8 +165,8 @@ int lc_cmd_cluster(int argc, char **argv)
     int H = lc_net_output_size(&net);
     int64_t n = (int64_t)data.alerts.count;
     float level = (float)eps;
-    if ((vectors = embed_all(cmd, &net, session, &data)) == NULL ||
-        (assign_path && (extra_vectors = embed_all(cmd, &net, session, &extra)) == NULL))
+    if ((vectors = lc_cli_embed_dataset(cmd, &net, session, &data, 4096)) == NULL ||
+        (assign_path && (extra_vectors = lc_cli_embed_dataset(cmd, &net, session, &extra, 4096)) == NULL))
         goto done;
     /* Identical vectors (repeated alerts) are clustered once, weighted by their count. */
     if (lc_unique_rows_build(vectors, n, H, &unique) != LC_OK ||

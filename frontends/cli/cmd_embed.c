@@ -65,28 +65,14 @@ int lc_cmd_embed(int argc, char **argv)
     float *vectors = NULL;
     int rc = LC_EXIT_FAILURE;
     lc_net_config net;
-    lc_cli_train t = {0};
-    lc_cli_read model_read;
-    lc_cli_read_defaults(&model_read);
-    int epochs_done;
-    if (lc_engine_open(NULL, &engine) != LC_OK || lc_engine_open_device(engine, device, &dev) != LC_OK ||
-        lc_cli_model_load(model_path, dev, &net, &session, &t, &model_read, &epochs_done) != LC_OK) {
-        lc_run_error(cmd, "%s", lc_last_error());
+    if (lc_cli_open_model(cmd, device, model_path, &r, &engine, &dev, &net, &session) != 0)
         goto done;
-    }
-    if (r.mask_text == NULL) /* the model's own masking, so vectors match training */
-        r.mask = model_read.mask;
     if (lc_cli_dataset_load(cmd, data_path, &r, &data) != 0)
         goto done;
     int H = lc_net_output_size(&net);
-    vectors = malloc((data.alerts.count ? data.alerts.count : 1) * (size_t)H * sizeof *vectors);
-    if (vectors == NULL) {
-        lc_run_error(cmd, "out of memory for %zu vectors", data.alerts.count);
+    if ((vectors = lc_cli_embed_dataset(cmd, &net, session, &data, (int32_t)chunk)) == NULL)
         goto done;
-    }
-    if (lc_net_embed(&net, session, data.texts, data.lengths, (int64_t)data.alerts.count, (int32_t)chunk,
-                     vectors) != LC_OK ||
-        lc_npy_write_f32(out_path, vectors, (int64_t)data.alerts.count, H) != LC_OK) {
+    if (lc_npy_write_f32(out_path, vectors, (int64_t)data.alerts.count, H) != LC_OK) {
         lc_run_error(cmd, "%s", lc_last_error());
         goto done;
     }
