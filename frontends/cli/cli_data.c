@@ -55,7 +55,7 @@ int lc_cli_train_defaults(lc_cli_train *t, const char *preset)
         t->train.net.train_embedding = 0;
         t->train.net.forget_bias = 1.0f;
         t->train.optimizer.kind = LC_OPTIMIZER_ADAM;
-        t->train.optimizer.lr = 0.01f;
+        t->train.optimizer.lr = 0.003f;
         t->train.pairs_per_epoch = 200000;
         t->train.pairs_positive = 0.5;
         t->train.batch = 2000;

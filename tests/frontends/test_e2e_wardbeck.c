@@ -1,6 +1,13 @@
-/* On real alerts (AIT-ADS wardbeck, when the shared data is present): the fast preset, trained a
- * few epochs on fold 0, clusters better than the same network with random weights: it has an
- * operating point (validation IMR <= 0.05) and a higher validation ARF there. */
+/* On real alerts (AIT-ADS wardbeck, when the shared data is present), timestamps masked so the
+ * network cannot read the attack phase off the clock: the fast preset, trained on the nine other
+ * cuts, clusters fold 0's validation alerts far better than the same network with random weights.
+ *
+ * One validation cut holds ~186 alerts and incidents of 1-3 alerts, so a single run's operating
+ * point at IMR <= 0.05 flips with rounding (CPU ISA, thread count, seed). The claims below held with
+ * a margin over seeds 1-8 x 1-3 threads and the generic, AVX2 and AVX-512 kernels: trained, a point
+ * at IMR <= 0.1 with ARF >= 3 (observed 5.3-7.8), and a best weighted F1 of the mapped incident
+ * >= random + 0.15 (observed 0.41-0.54 against 0.19); random weights have no such point (their
+ * lowest IMR is 0.58). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,38 +23,54 @@
 
 #define WARDBECK LSTMCORR_TEST_DATA_DIR "/ait/wardbeck.csv"
 
-/* The summary line of an evaluate --json file: *has_point = 0 when "eps" is null, else the ARF. */
-static int read_summary(const char *path, int *has_point, double *arf)
+typedef struct {
+    int has_point;  /* an operating point at IMR <= --imr-max exists */
+    double arf;     /* its validation ARF */
+    double best_f1; /* best validation F1 over the grid */
+} outcome;
+
+static double number_after(const char *line, const char *key)
+{
+    const char *at = strstr(line, key);
+    return at ? strtod(at + strlen(key), NULL) : 0.0;
+}
+
+static int read_outcome(const char *path, outcome *out)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return -1;
     char line[8192];
-    int found = 0;
+    int summaries = 0, points = 0;
+    memset(out, 0, sizeof *out);
     while (fgets(line, sizeof line, f)) {
-        if (strstr(line, "\"summary\":true") == NULL)
-            continue;
-        found++;
-        *has_point = strstr(line, "\"eps\":null") == NULL;
-        *arf = 0;
-        const char *a = strstr(line, "\"arf\":");
-        if (*has_point && a != NULL)
-            *arf = strtod(a + strlen("\"arf\":"), NULL);
+        if (strstr(line, "\"summary\":true") != NULL) {
+            summaries++;
+            out->has_point = strstr(line, "\"eps\":null") == NULL;
+            if (out->has_point)
+                out->arf = number_after(line, "\"arf\":");
+        } else if (strstr(line, "\"cut\":\"validation\"") != NULL) {
+            points++;
+            double f1 = number_after(line, "\"f1\":");
+            if (f1 > out->best_f1)
+                out->best_f1 = f1;
+        }
     }
     fclose(f);
-    return found == 1 ? 0 : -1;
+    return summaries == 1 && points == 36 ? 0 : -1;
 }
 
-static void evaluate(const char *options, int *has_point, double *arf)
+static void evaluate(const char *options, outcome *out)
 {
     char json[512], args[2048], err[8192];
     support_temp_path("wardbeck-json", json, sizeof json);
-    snprintf(args, sizeof args, "evaluate --data %s --folds 0 --preset fast --quiet %s --json %s", WARDBECK,
-             options, json);
+    snprintf(args, sizeof args,
+             "evaluate --data %s --folds 0 --preset fast --mask timestamp --imr-max 0.1 --quiet %s --json %s",
+             WARDBECK, options, json);
     int rc = support_cli_run(args, err, sizeof err);
     if (rc != 0)
         fail_msg("lstmcorr %s exited %d: %s", args, rc, err);
-    assert_int_equal(read_summary(json, has_point, arf), 0);
+    assert_int_equal(read_outcome(json, out), 0);
     remove(json);
 }
 
@@ -60,15 +83,17 @@ static void test_fast_preset_beats_random_weights(void **state)
     }
     if (!support_cli_available("evaluate"))
         skip();
-    int random_point = 0, trained_point = 0;
-    double random_arf = 0, trained_arf = 0;
-    evaluate("--epochs 0", &random_point, &random_arf);
-    evaluate("", &trained_point, &trained_arf);
-    printf("wardbeck fold 0: random weights %s (ARF %.2f), trained %s (ARF %.2f)\n",
-           random_point ? "have an operating point" : "have no operating point", random_arf,
-           trained_point ? "has an operating point" : "has no operating point", trained_arf);
-    assert_true(trained_point);
-    assert_true(trained_arf > (random_point ? random_arf : 0.0));
+    outcome random, trained;
+    evaluate("--epochs 0", &random);
+    evaluate("", &trained);
+    printf("wardbeck fold 0, timestamps masked, IMR <= 0.1: random weights: %s ARF %.2f, best F1 %.3f; "
+           "trained: %s ARF %.2f, best F1 %.3f\n",
+           random.has_point ? "point" : "no point", random.arf, random.best_f1,
+           trained.has_point ? "point" : "no point", trained.arf, trained.best_f1);
+    assert_false(random.has_point);
+    assert_true(trained.has_point);
+    assert_true(trained.arf >= 3.0);
+    assert_true(trained.best_f1 >= random.best_f1 + 0.15);
 }
 
 int main(void)
