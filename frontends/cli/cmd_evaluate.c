@@ -7,6 +7,7 @@
 
 #include "atomic_file.h"
 #include "cli_data.h"
+#include "cli_model.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "evaluate.h"
@@ -223,6 +224,9 @@ static void print_help(void)
            "and the operating point with the highest validation ARF at IMR <= --imr-max.\n\n"
            "options:\n"
            "  --folds LIST      e.g. 0-9 (default), 0, 0,3,5-7\n"
+           "  --model M         use the trained model M (train's -o) in every fold instead of training:\n"
+           "                    e.g. train on one scenario, evaluate on another; its masking applies\n"
+           "                    unless --mask is given; training options are refused\n"
            "  --imr-max X       IMR bound of the operating point (default 0.05)\n"
            "  --rule R          placing validation alerts: first (prototype, default) or nearest\n"
            "  --json FILE       one JSON line per fold x grid point x cut, and a summary line\n"
@@ -234,7 +238,8 @@ static void print_help(void)
 
 int lc_cmd_evaluate(int argc, char **argv)
 {
-    const char *cmd = "evaluate", *data_path = NULL, *json_path = NULL;
+    const char *cmd = "evaluate", *data_path = NULL, *json_path = NULL, *model_path = NULL;
+    const char *training_option = NULL; /* the first one given, refused with --model */
     int folds[FOLDS];
     parse_folds("0-9", folds);
     double imr_max = 0.05;
@@ -253,10 +258,16 @@ int lc_cmd_evaluate(int argc, char **argv)
         }
         if (strcmp(a, "--fold") == 0)
             return lc_usage_error(cmd, "evaluate runs every fold of --folds LIST (e.g. --folds 3); --fold is train's");
-        if ((used = lc_cli_read_option(cmd, argc, argv, &i, &r)) != 0 ||
-            (used = lc_cli_train_option(cmd, argc, argv, &i, &t)) != 0) {
+        if ((used = lc_cli_read_option(cmd, argc, argv, &i, &r)) != 0) {
             if (used < 0)
                 return LC_EXIT_USAGE;
+            continue;
+        }
+        if ((used = lc_cli_train_option(cmd, argc, argv, &i, &t)) != 0) {
+            if (used < 0)
+                return LC_EXIT_USAGE;
+            if (training_option == NULL && strcmp(a, "--device") != 0 && strcmp(a, "--backend") != 0)
+                training_option = a;
             continue;
         }
         if (strcmp(a, "--quiet") == 0) {
@@ -270,6 +281,8 @@ int lc_cmd_evaluate(int argc, char **argv)
             data_path = v;
         else if (strcmp(a, "--json") == 0)
             json_path = v;
+        else if (strcmp(a, "--model") == 0)
+            model_path = v;
         else if (strcmp(a, "--folds") == 0) {
             if (parse_folds(v, folds) != 0)
                 return lc_usage_error(cmd, "bad --folds '%s' (e.g. 0-9, 0, 1,3-5)", v);
@@ -284,13 +297,17 @@ int lc_cmd_evaluate(int argc, char **argv)
     }
     if (data_path == NULL)
         return lc_usage_error(cmd, "--data FILE is required");
-    if (lc_cli_train_check(cmd, &t) != 0)
+    if (model_path && training_option)
+        return lc_usage_error(cmd, "--model evaluates the model as trained; %s is a training option", training_option);
+    if (!model_path && lc_cli_train_check(cmd, &t) != 0)
         return LC_EXIT_USAGE;
 
     eval_state *state = calloc(1, sizeof *state);
     lc_engine *engine = NULL;
     lc_dev *dev = NULL;
     lc_cli_dataset data = {0};
+    lc_net_config model_net;
+    lc_session *model_session = NULL; /* with --model: shared by every fold */
     int rc = LC_EXIT_FAILURE, fold_count = 0;
     FILE *table = stdout;
     char *json_text = NULL;
@@ -307,7 +324,10 @@ int lc_cmd_evaluate(int argc, char **argv)
         lc_run_error(cmd, "out of memory for the JSON lines");
         goto done;
     }
-    if (lc_engine_open(NULL, &engine) != LC_OK || lc_engine_open_device(engine, t.device, &dev) != LC_OK) {
+    if (model_path) {
+        if (lc_cli_open_model(cmd, t.device, model_path, &r, &engine, &dev, &model_net, &model_session) != 0)
+            goto done;
+    } else if (lc_engine_open(NULL, &engine) != LC_OK || lc_engine_open_device(engine, t.device, &dev) != LC_OK) {
         lc_run_error(cmd, "%s", lc_last_error());
         goto done;
     }
@@ -319,12 +339,16 @@ int lc_cmd_evaluate(int argc, char **argv)
             continue;
         int32_t *train_index = NULL, *valid_index = NULL, train_count = 0, valid_count = 0;
         lc_labelled_texts train = {0}, valid = {0};
-        lc_session *session = NULL;
+        lc_session *session = model_session;
+        const lc_net_config *net = model_path ? &model_net : &t.train.net;
         float *train_vectors = NULL, *valid_vectors = NULL;
-        int ok = 0, H = lc_net_output_size(&t.train.net);
+        int ok = 0, H = lc_net_output_size(net);
         if (lc_cli_fold_split(cmd, &data, fold, &train_index, &train_count, &valid_index, &valid_count) != 0)
             goto done;
-        if (!quiet)
+        if (!quiet && model_path)
+            fprintf(stderr, "fold %d: %s clusters %d alerts, validating on %d (%s)\n", fold, model_path, train_count,
+                    valid_count, dev->name);
+        else if (!quiet)
             fprintf(stderr, "fold %d: training on %d alerts, validating on %d (%s)\n", fold, train_count, valid_count,
                     dev->name);
         lc_train_options o = t.train;
@@ -336,11 +360,12 @@ int lc_cmd_evaluate(int argc, char **argv)
             lc_cli_subset(&data, valid_index, valid_count, &valid) == 0 &&
             (train_vectors = malloc((size_t)train_count * (size_t)H * sizeof(float))) != NULL &&
             (valid_vectors = malloc((size_t)(valid_count ? valid_count : 1) * (size_t)H * sizeof(float))) != NULL &&
-            lc_session_create(dev, &session) == LC_OK &&
-            lc_net_init_params(&o.net, o.seed + (uint64_t)fold, session) == LC_OK &&
-            (o.epochs == 0 || lc_train(session, &o, &train, valid_count ? &valid : NULL, &epochs_done) == LC_OK) &&
-            lc_net_embed(&o.net, session, train.texts, train.lengths, train_count, 4096, train_vectors) == LC_OK &&
-            lc_net_embed(&o.net, session, valid.texts, valid.lengths, valid_count, 4096, valid_vectors) == LC_OK) {
+            (model_path ||
+             (lc_session_create(dev, &session) == LC_OK &&
+              lc_net_init_params(&o.net, o.seed + (uint64_t)fold, session) == LC_OK &&
+              (o.epochs == 0 || lc_train(session, &o, &train, valid_count ? &valid : NULL, &epochs_done) == LC_OK))) &&
+            lc_net_embed(net, session, train.texts, train.lengths, train_count, 4096, train_vectors) == LC_OK &&
+            lc_net_embed(net, session, valid.texts, valid.lengths, valid_count, 4096, valid_vectors) == LC_OK) {
             lc_progress_clear(&state->progress);
             lc_progress_text(&state->progress, "clustering the grid...");
             ok = lc_eval_grid(dev, fold, train_vectors, train.labels, train_count, valid_vectors, valid.labels,
@@ -349,7 +374,8 @@ int lc_cmd_evaluate(int argc, char **argv)
         lc_progress_clear(&state->progress);
         if (!ok)
             lc_run_error(cmd, "fold %d: %s", fold, lc_last_error());
-        lc_session_free(session);
+        if (session != model_session)
+            lc_session_free(session);
         lc_cli_subset_free(&train);
         lc_cli_subset_free(&valid);
         free(train_index);
@@ -373,6 +399,7 @@ done:
     }
     free(json_text);
     lc_cli_dataset_free(&data);
+    lc_session_free(model_session);
     lc_dev_close(dev);
     lc_engine_close(engine);
     free(state);

@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-/* End to end through the lstmcorr program: train, resume, info, embed, cluster, evaluate. */
+/* End to end through the lstmcorr program: train, resume, info, embed, cluster, evaluate (--model). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,12 +188,49 @@ static void test_evaluate_json_lines(void **state)
     remove(json);
 }
 
+/* evaluate --model with the model train writes for fold 0 gives exactly evaluate's own fold 0
+ * (both initialise with the seed + fold and train the same way); training options are refused. */
+static void test_evaluate_model(void **state)
+{
+    (void)state;
+    if (!support_cli_available("evaluate"))
+        skip();
+    char model[512], own[512], given[512], args[2048], err[4096];
+    support_temp_path("e2e-eval-model", model, sizeof model);
+    support_temp_path("e2e-eval-own", own, sizeof own);
+    support_temp_path("e2e-eval-given", given, sizeof given);
+    snprintf(args, sizeof args, "train --data %s -o %s --fold 0 --epochs 2 %s", data, model, train_options);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    snprintf(args, sizeof args, "evaluate --data %s --folds 0 --epochs 2 %s --json %s", data, train_options, own);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 0);
+    snprintf(args, sizeof args, "evaluate --data %s --folds 0 --model %s --quiet --json %s", data, model, given);
+    if (support_cli_run(args, err, sizeof err) != 0)
+        fail_msg("lstmcorr %s: %s", args, err);
+    unsigned char *a = NULL, *b = NULL;
+    long na = file_bytes(own, &a), nb = file_bytes(given, &b);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, (size_t)na);
+    free(a);
+    free(b);
+    snprintf(args, sizeof args, "evaluate --data %s --model %s --epochs 3", data, model);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--epochs"));
+    snprintf(args, sizeof args, "evaluate --data %s --model %s.missing", data, model);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, ".missing"));
+    remove(model);
+    remove(own);
+    remove(given);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_equals_uninterrupted),
         cmocka_unit_test(test_embed_and_cluster),
         cmocka_unit_test(test_evaluate_json_lines),
+        cmocka_unit_test(test_evaluate_model),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
     if (data[0])
