@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "evaluate.h"
 #include "progress.h"
+#include "text_identity.h"
 
 enum { FOLDS = 10, GRID = LC_EVAL_EPS_COUNT * LC_EVAL_MIN_SAMPLES_COUNT };
 
@@ -190,6 +191,14 @@ static void print_summary(const eval_state *s, FILE *table, double imr_max, int 
     fprintf(s->json, "}\n");
 }
 
+static int identity_vectors(const lc_labelled_texts *train, const lc_labelled_texts *valid, float *train_vectors,
+                            float *valid_vectors)
+{
+    lc_text_identity_vectors(train->texts, train->lengths, train->count, train_vectors);
+    lc_text_identity_vectors(valid->texts, valid->lengths, valid->count, valid_vectors);
+    return 1;
+}
+
 static int parse_folds(const char *text, int *folds)
 {
     memset(folds, 0, FOLDS * sizeof *folds);
@@ -227,6 +236,8 @@ static void print_help(void)
            "  --model M         use the trained model M (train's -o) in every fold instead of training:\n"
            "                    e.g. train on one scenario, evaluate on another; its masking applies\n"
            "                    unless --mask is given; training options are refused\n"
+           "  --baseline identical  no network: only identical (masked) texts share a vector, so\n"
+           "                    clusters are exact duplicates; what the network must beat\n"
            "  --imr-max X       IMR bound of the operating point (default 0.05)\n"
            "  --rule R          placing validation alerts: first (prototype, default) or nearest\n"
            "  --json FILE       one JSON line per fold x grid point x cut, and a summary line\n"
@@ -239,7 +250,8 @@ static void print_help(void)
 int lc_cmd_evaluate(int argc, char **argv)
 {
     const char *cmd = "evaluate", *data_path = NULL, *json_path = NULL, *model_path = NULL;
-    const char *training_option = NULL; /* the first one given, refused with --model */
+    const char *training_option = NULL; /* the first one given, refused with --model or --baseline */
+    int baseline = 0;
     int folds[FOLDS];
     parse_folds("0-9", folds);
     double imr_max = 0.05;
@@ -283,6 +295,11 @@ int lc_cmd_evaluate(int argc, char **argv)
             json_path = v;
         else if (strcmp(a, "--model") == 0)
             model_path = v;
+        else if (strcmp(a, "--baseline") == 0) {
+            if (strcmp(v, "identical") != 0)
+                return lc_usage_error(cmd, "unknown --baseline '%s' (identical)", v);
+            baseline = 1;
+        }
         else if (strcmp(a, "--folds") == 0) {
             if (parse_folds(v, folds) != 0)
                 return lc_usage_error(cmd, "bad --folds '%s' (e.g. 0-9, 0, 1,3-5)", v);
@@ -297,9 +314,13 @@ int lc_cmd_evaluate(int argc, char **argv)
     }
     if (data_path == NULL)
         return lc_usage_error(cmd, "--data FILE is required");
+    if (model_path && baseline)
+        return lc_usage_error(cmd, "--model and --baseline exclude each other");
     if (model_path && training_option)
         return lc_usage_error(cmd, "--model evaluates the model as trained; %s is a training option", training_option);
-    if (!model_path && lc_cli_train_check(cmd, &t) != 0)
+    if (baseline && training_option)
+        return lc_usage_error(cmd, "--baseline has no network to train; %s is a training option", training_option);
+    if (!model_path && !baseline && lc_cli_train_check(cmd, &t) != 0)
         return LC_EXIT_USAGE;
 
     eval_state *state = calloc(1, sizeof *state);
@@ -342,10 +363,13 @@ int lc_cmd_evaluate(int argc, char **argv)
         lc_session *session = model_session;
         const lc_net_config *net = model_path ? &model_net : &t.train.net;
         float *train_vectors = NULL, *valid_vectors = NULL;
-        int ok = 0, H = lc_net_output_size(net);
+        int ok = 0, H = baseline ? LC_TEXT_IDENTITY_DIM : lc_net_output_size(net);
         if (lc_cli_fold_split(cmd, &data, fold, &train_index, &train_count, &valid_index, &valid_count) != 0)
             goto done;
-        if (!quiet && model_path)
+        if (!quiet && baseline)
+            fprintf(stderr, "fold %d: identical-text baseline on %d alerts, validating on %d\n", fold, train_count,
+                    valid_count);
+        else if (!quiet && model_path)
             fprintf(stderr, "fold %d: %s clusters %d alerts, validating on %d (%s)\n", fold, model_path, train_count,
                     valid_count, dev->name);
         else if (!quiet)
@@ -360,12 +384,16 @@ int lc_cmd_evaluate(int argc, char **argv)
             lc_cli_subset(&data, valid_index, valid_count, &valid) == 0 &&
             (train_vectors = malloc((size_t)train_count * (size_t)H * sizeof(float))) != NULL &&
             (valid_vectors = malloc((size_t)(valid_count ? valid_count : 1) * (size_t)H * sizeof(float))) != NULL &&
-            (model_path ||
-             (lc_session_create(dev, &session) == LC_OK &&
-              lc_net_init_params(&o.net, o.seed + (uint64_t)fold, session) == LC_OK &&
-              (o.epochs == 0 || lc_train(session, &o, &train, valid_count ? &valid : NULL, &epochs_done) == LC_OK))) &&
-            lc_net_embed(net, session, train.texts, train.lengths, train_count, 4096, train_vectors) == LC_OK &&
-            lc_net_embed(net, session, valid.texts, valid.lengths, valid_count, 4096, valid_vectors) == LC_OK) {
+            (baseline ? identity_vectors(&train, &valid, train_vectors, valid_vectors)
+                      : (model_path ||
+                         (lc_session_create(dev, &session) == LC_OK &&
+                          lc_net_init_params(&o.net, o.seed + (uint64_t)fold, session) == LC_OK &&
+                          (o.epochs == 0 ||
+                           lc_train(session, &o, &train, valid_count ? &valid : NULL, &epochs_done) == LC_OK))) &&
+                            lc_net_embed(net, session, train.texts, train.lengths, train_count, 4096, train_vectors) ==
+                                LC_OK &&
+                            lc_net_embed(net, session, valid.texts, valid.lengths, valid_count, 4096, valid_vectors) ==
+                                LC_OK)) {
             lc_progress_clear(&state->progress);
             lc_progress_text(&state->progress, "clustering the grid...");
             ok = lc_eval_grid(dev, fold, train_vectors, train.labels, train_count, valid_vectors, valid.labels,

@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-/* End to end through the lstmcorr program: train, resume, info, embed, cluster, evaluate (--model). */
+/* End to end through the lstmcorr program: train, resume, info, embed, cluster, evaluate (--model, --baseline). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +224,62 @@ static void test_evaluate_model(void **state)
     remove(given);
 }
 
+/* The JSON line of (cut, eps, min_samples) in fold 0, or fail. */
+static void grid_line(const char *path, const char *cut, const char *eps, int min_samples, char *line, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char want[256];
+    snprintf(want, sizeof want, "{\"fold\":0,\"cut\":\"%s\",\"eps\":%s,\"min_samples\":%d,", cut, eps, min_samples);
+    while (fgets(line, (int)size, f))
+        if (strncmp(line, want, strlen(want)) == 0) {
+            fclose(f);
+            return;
+        }
+    fclose(f);
+    fail_msg("no line %s in %s", want, path);
+}
+
+/* --baseline identical: 4 texts x 10 copies, one copy of each per cut. Fold 0 trains on 9 copies
+ * of each: 4 pure clusters at a small eps (IMR 0), none at min_samples 10, one at eps 1. */
+static void test_evaluate_identical_baseline(void **state)
+{
+    (void)state;
+    if (!support_cli_available("evaluate"))
+        skip();
+    static const char *const texts[4][2] = {{"scan", "portscan from host=a"},
+                                            {"brute", "ssh login failed host=b"},
+                                            {"benign", "dns query host=c"},
+                                            {"benign", "dns query host=d"}};
+    char csv[4096] = "incident,alert,cut\n", path[512], json[512], args[2048], err[4096], line[8192];
+    for (int copy = 0; copy < 10; copy++)
+        for (int t = 0; t < 4; t++)
+            snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "%s,%s,%d\n", texts[t][0], texts[t][1], copy);
+    support_temp_path("e2e-identical-csv", path, sizeof path);
+    support_temp_path("e2e-identical-json", json, sizeof json);
+    assert_int_equal(support_write_file(path, csv), 0);
+    snprintf(args, sizeof args, "evaluate --data %s --folds 0 --baseline identical --quiet --json %s", path, json);
+    if (support_cli_run(args, err, sizeof err) != 0)
+        fail_msg("lstmcorr %s: %s", args, err);
+    grid_line(json, "train", "0.0001", 1, line, sizeof line);
+    assert_non_null(strstr(line, "\"clusters\":4,\"outliers\":0"));
+    assert_non_null(strstr(line, "\"imr\":0,"));
+    grid_line(json, "validation", "0.3", 3, line, sizeof line);
+    assert_non_null(strstr(line, "\"clusters\":4,\"outliers\":0"));
+    assert_non_null(strstr(line, "\"imr\":0,"));
+    grid_line(json, "train", "0.0001", 10, line, sizeof line);
+    assert_non_null(strstr(line, "\"clusters\":0,\"outliers\":36"));
+    grid_line(json, "train", "1", 1, line, sizeof line);
+    assert_non_null(strstr(line, "\"clusters\":1,"));
+    snprintf(args, sizeof args, "evaluate --data %s --baseline identical --epochs 2", path);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--epochs"));
+    snprintf(args, sizeof args, "evaluate --data %s --baseline tfidf", path);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 2);
+    remove(path);
+    remove(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_embed_and_cluster),
         cmocka_unit_test(test_evaluate_json_lines),
         cmocka_unit_test(test_evaluate_model),
+        cmocka_unit_test(test_evaluate_identical_baseline),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
     if (data[0])
