@@ -1,5 +1,6 @@
 /* Opening a device: context, in-order queue, the kernel program (built once per device context),
  * CLBlast tuning, and a warm-up so that no compile lands inside the first timed op. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,8 +74,17 @@ lc_status ocl_device_open(lc_backend *backend, int index, lc_device **out)
         goto fail;
     if ((result = ocl_tuning_apply(device->id, entry->info.name)) != LC_OK)
         goto fail;
-    if ((result = ocl_warm_up(device)) != LC_OK)
+    if ((result = ocl_warm_up(device)) != LC_OK) {
+        /* The warm-up is the first use of tuned parameters: say where they came from. */
+        const char *tuning = getenv("LSTMCORR_CLBLAST_TUNING");
+        if (tuning && *tuning) {
+            char reason[2048];
+            snprintf(reason, sizeof reason, "%s", ocl_last_error());
+            result = ocl_fail(result, "with the CLBlast parameters of LSTMCORR_CLBLAST_TUNING=%s: %s", tuning,
+                              reason);
+        }
         goto fail;
+    }
     *out = device;
     return LC_OK;
 fail:
