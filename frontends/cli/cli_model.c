@@ -42,7 +42,7 @@ lc_status lc_cli_model_save(const char *path, const lc_cli_train *t, const lc_cl
     SET(lc_model_config_set(model, "preset", t->preset ? t->preset : "custom"));
     SET(lc_model_config_set(model, "mask", r->mask_text ? r->mask_text : "none"));
     SET(lc_model_config_set(model, "optimizer", o->optimizer.kind == LC_OPTIMIZER_ADAM ? "adam" : "sgd"));
-    SET(lc_model_config_set_double(model, "lr", o->optimizer.lr));
+    SET(lc_model_config_set_float(model, "lr", o->optimizer.lr));
     SET(lc_model_config_set_int(model, "batch", o->batch));
     SET(lc_model_config_set_int(model, "pairs", o->pairs_per_epoch));
     SET(lc_model_config_set_double(model, "pairs_positive", o->pairs_positive));

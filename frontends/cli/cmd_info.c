@@ -18,7 +18,7 @@ int lc_cmd_info(int argc, char **argv)
     lc_model *model = NULL;
     if (lc_model_load(argv[1], &model) != LC_OK)
         return lc_run_error("info", "%s", lc_last_error());
-    printf("%s: lstmcorr model, format version %u\n", argv[1], LC_MODEL_FORMAT_VERSION);
+    printf("%s: lstmcorr model, format version %u\n", argv[1], lc_model_format_version(model));
     for (int i = 0; i < lc_model_config_count(model); i++) {
         const char *key, *value;
         lc_model_config_entry(model, i, &key, &value);

@@ -26,6 +26,7 @@ struct lc_model {
     int config_count, config_capacity;
     lc_model_tensor *tensors; /* name and data owned */
     int tensor_count, tensor_capacity;
+    uint32_t format_version; /* the file's, or LC_MODEL_FORMAT_VERSION for a new model */
 };
 
 /* ---- in memory ---------------------------------------------------------------------------- */
@@ -37,6 +38,7 @@ lc_status lc_model_create(lc_model **out)
     *out = calloc(1, sizeof(lc_model));
     if (*out == NULL)
         return lc_fail(LC_ERR_NOMEM, "model: out of memory");
+    (*out)->format_version = LC_MODEL_FORMAT_VERSION;
     return LC_OK;
 }
 
@@ -148,6 +150,22 @@ lc_status lc_model_config_set_double(lc_model *model, const char *key, double va
     char text[40];
     snprintf(text, sizeof text, "%.17g", value);
     return lc_model_config_set(model, key, text);
+}
+
+lc_status lc_model_config_set_float(lc_model *model, const char *key, float value)
+{
+    char text[40];
+    for (int digits = 6; digits <= 9; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, (double)value);
+        if ((float)strtod(text, NULL) == value)
+            break;
+    }
+    return lc_model_config_set(model, key, text);
+}
+
+uint32_t lc_model_format_version(const lc_model *model)
+{
+    return model->format_version;
 }
 
 const char *lc_model_config_get(const lc_model *model, const char *key)
@@ -567,6 +585,7 @@ lc_status lc_model_parse(const void *bytes, size_t size, const char *source, lc_
         lc_model_free(model);
         return status;
     }
+    model->format_version = version;
     *out = model;
     return LC_OK;
 }

@@ -40,6 +40,10 @@ lc_status lc_model_config_set(lc_model *model, const char *key, const char *valu
 lc_status lc_model_config_set_int(lc_model *model, const char *key, int64_t value);
 /* Written with 17 significant digits, so a double reads back exactly. */
 lc_status lc_model_config_set_double(lc_model *model, const char *key, double value);
+/* Written with the fewest digits (6 to 9) that read back as the same float. */
+lc_status lc_model_config_set_float(lc_model *model, const char *key, float value);
+/* The format version the model was read with (a new model: LC_MODEL_FORMAT_VERSION). */
+uint32_t lc_model_format_version(const lc_model *model);
 /* The value, or NULL when the key is absent. */
 const char *lc_model_config_get(const lc_model *model, const char *key);
 /* LC_ERR_NOT_FOUND when absent, LC_ERR_FORMAT when the value is not a number; both name the key. */

@@ -171,6 +171,20 @@ static void test_config_rules(void **state)
     assert_int_equal(lc_model_config_get_double(model, "lr", &real), LC_ERR_FORMAT);
     assert_int_equal(lc_model_config_set(model, "big", "99999999999999999999"), LC_OK);
     assert_int_equal(lc_model_config_get_int(model, "big", &value), LC_ERR_FORMAT);
+
+    /* Floats: the shortest text that reads back as the same float. */
+    static const struct {
+        float value;
+        const char *text;
+    } floats[] = {{0.003f, "0.003"}, {0.1f, "0.1"}, {1e-7f, "1e-07"}, {16777217.0f, "16777216"},
+                  {3.14159274f, "3.1415927"}, {3.40282347e38f, "3.4028235e+38"}};
+    for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++) {
+        assert_int_equal(lc_model_config_set_float(model, "lr", floats[i].value), LC_OK);
+        assert_string_equal(lc_model_config_get(model, "lr"), floats[i].text);
+        assert_int_equal(lc_model_config_get_double(model, "lr", &real), LC_OK);
+        assert_true((float)real == floats[i].value);
+    }
+    assert_int_equal(lc_model_format_version(model), LC_MODEL_FORMAT_VERSION);
     lc_model_free(model);
 }
 
