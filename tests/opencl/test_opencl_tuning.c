@@ -130,6 +130,22 @@ static void test_valid_parameters_apply_and_gemm_stays_right(void **state)
     ocl_test_close(&env);
 }
 
+/* The shipped file for PoCL parses and opens the device (its section matches PoCL's CPU devices only). */
+static void test_shipped_pocl_file_opens(void **state)
+{
+    (void)state;
+    FILE *f = fopen(LSTMCORR_SOURCE_DIR "/backends/opencl/tuning/pocl-cpu.txt", "r");
+    assert_non_null(f);
+    char text[4096];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    ocl_test_env env;
+    if (open_with(&env, text) != LC_OK)
+        fail_msg("device_open with tuning/pocl-cpu.txt: %s", env.api->last_error());
+    ocl_test_close(&env);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_other_devices_sections_are_ignored),
         cmocka_unit_test(test_parameters_reach_clblast),
         cmocka_unit_test(test_valid_parameters_apply_and_gemm_stays_right),
+        cmocka_unit_test(test_shipped_pocl_file_opens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
