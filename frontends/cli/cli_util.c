@@ -5,13 +5,55 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when s does not start one. */
+static size_t utf8_sequence(const unsigned char *s, size_t left)
+{
+    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0 || n > left || (n == 2 && s[0] < 0xc2))
+        return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+void lc_write_escaped(FILE *out, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t left = strlen(text);
+    while (left > 0) {
+        size_t n = utf8_sequence(s, left);
+        if (n == 0 || (n == 1 && ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f))) {
+            fprintf(out, "\\x%02x", *s);
+            n = 1;
+        } else {
+            fwrite(s, 1, n, out);
+        }
+        s += n;
+        left -= n;
+    }
+}
+
+/* Messages quote what users and attackers wrote (alert text): control bytes and invalid UTF-8 are
+ * printed as \xNN, so a message can never drive the terminal. */
 static void vreport(const char *cmd, const char *fmt, va_list args)
 {
+    char small[1024];
+    va_list copy;
+    va_copy(copy, args);
+    int length = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    char *text = small;
+    if (length >= (int)sizeof small && (text = malloc((size_t)length + 1)) != NULL)
+        vsnprintf(text, (size_t)length + 1, fmt, args);
     fprintf(stderr, "lstmcorr %s: ", cmd);
-    vfprintf(stderr, fmt, args);
+    lc_write_escaped(stderr, text ? text : small);
     fputc('\n', stderr);
+    if (text != small)
+        free(text);
 }
 
 int lc_usage_error(const char *cmd, const char *fmt, ...)

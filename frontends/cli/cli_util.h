@@ -14,7 +14,11 @@ int lc_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* Print "lstmcorr CMD: message" to stderr and return LC_EXIT_FAILURE. */
+/* text with control bytes (but newline and tab) and invalid UTF-8 written as \xNN. */
+void lc_write_escaped(FILE *out, const char *text);
+
+/* Print "lstmcorr CMD: message" to stderr and return LC_EXIT_FAILURE. Both error printers escape
+ * the message as lc_write_escaped does. */
 int lc_run_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -22,13 +22,18 @@ int lc_cmd_info(int argc, char **argv)
     for (int i = 0; i < lc_model_config_count(model); i++) {
         const char *key, *value;
         lc_model_config_entry(model, i, &key, &value);
-        printf("  %-18s %s\n", key, value);
+        printf("  %-18s ", key);
+        lc_write_escaped(stdout, value); /* a model file is user input: no raw control bytes */
+        putchar('\n');
     }
     long long total = 0;
     printf("tensors:\n");
     for (int i = 0; i < lc_model_tensor_count(model); i++) {
         const lc_model_tensor *t = lc_model_tensor_at(model, i);
-        printf("  %-24s %lld x %lld\n", t->name, (long long)t->rows, (long long)t->cols);
+        printf("  ");
+        lc_write_escaped(stdout, t->name);
+        printf("%*s %lld x %lld\n", (int)(strlen(t->name) < 24 ? 24 - strlen(t->name) : 0), "", (long long)t->rows,
+               (long long)t->cols);
         total += t->rows * t->cols;
     }
     printf("  %lld values in all\n", total);

@@ -280,6 +280,28 @@ static void test_evaluate_identical_baseline(void **state)
     remove(json);
 }
 
+/* Error messages quote input text; control bytes and invalid UTF-8 in it come out as \xNN, never
+ * raw (an alert could otherwise send escape sequences to the analyst's terminal). */
+static void test_messages_escape_control_bytes(void **state)
+{
+    (void)state;
+    if (!support_cli_available("stratify"))
+        skip();
+    char path[512], out[512], args[2048], err[4096];
+    support_temp_path("e2e-escape", path, sizeof path);
+    support_temp_path("e2e-escape-out", out, sizeof out);
+    assert_int_equal(support_write_file(path, "incident,alert,cut\nscan,text,\"\x1b]0;owned\x07 \xff\xc3\xa9\"\n"), 0);
+    snprintf(args, sizeof args, "stratify %s -o %s", path, out);
+    assert_int_equal(support_cli_run(args, err, sizeof err), 1);
+    assert_null(strchr(err, '\x1b'));
+    assert_null(strchr(err, '\x07'));
+    assert_null(strchr(err, '\xff'));
+    assert_non_null(strstr(err, ":2:"));
+    if (strstr(err, "\\x1b]0;owned\\x07 \\xff\xc3\xa9") == NULL)
+        fail_msg("message does not show the escaped text: %s", err);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_evaluate_json_lines),
         cmocka_unit_test(test_evaluate_model),
         cmocka_unit_test(test_evaluate_identical_baseline),
+        cmocka_unit_test(test_messages_escape_control_bytes),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
     if (data[0])
