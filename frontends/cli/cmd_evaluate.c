@@ -235,7 +235,8 @@ static void print_help(void)
            "  --folds LIST      e.g. 0-9 (default), 0, 0,3,5-7\n"
            "  --model M         use the trained model M (train's -o) in every fold instead of training:\n"
            "                    e.g. train on one scenario, evaluate on another; its masking applies\n"
-           "                    unless --mask is given; training options are refused\n"
+           "                    unless --mask is given; training options are refused (--seed,\n"
+           "                    which also orders the alerts for clustering, is not)\n"
            "  --baseline identical  no network: only identical (masked) texts share a vector, so\n"
            "                    clusters are exact duplicates; what the network must beat\n"
            "  --imr-max X       IMR bound of the operating point (default 0.05)\n"
@@ -278,7 +279,9 @@ int lc_cmd_evaluate(int argc, char **argv)
         if ((used = lc_cli_train_option(cmd, argc, argv, &i, &t)) != 0) {
             if (used < 0)
                 return LC_EXIT_USAGE;
-            if (training_option == NULL && strcmp(a, "--device") != 0 && strcmp(a, "--backend") != 0)
+            /* --seed also orders the training alerts for clustering, so it stays meaningful. */
+            if (training_option == NULL && strcmp(a, "--device") != 0 && strcmp(a, "--backend") != 0 &&
+                strcmp(a, "--seed") != 0)
                 training_option = a;
             continue;
         }
