@@ -6,22 +6,23 @@ namespace {
 constexpr int kWarp = 32;
 constexpr int kWarpsPerBlock = 8;
 
-__device__ float warp_sum(float v)
+__device__ double warp_sum(double v)
 {
     for (int s = kWarp / 2; s > 0; s /= 2)
         v += __shfl_xor_sync(0xffffffffu, v, s);
     return v;
 }
 
+// In double, as the CPU backend sums them: float squares underflow below |x| ~ 1e-19.
 struct pair_dots {
-    float ab, aa, bb;
+    double ab, aa, bb;
 };
 
 __device__ pair_dots dots(const float *a, const float *b, int32_t width, int lane)
 {
-    pair_dots d = {0.0f, 0.0f, 0.0f};
+    pair_dots d = {0.0, 0.0, 0.0};
     for (int32_t k = lane; k < width; k += kWarp) {
-        float x = a[k], y = b[k];
+        double x = a[k], y = b[k];
         d.ab += x * y;
         d.aa += x * x;
         d.bb += y * y;
@@ -49,7 +50,7 @@ __global__ void cosine_forward(const float *x, int32_t rows, int32_t width, cons
     }
     pair_dots d = dots(x + (int64_t)ra * width, x + (int64_t)rb * width, width, lane);
     if (lane == 0)
-        out[k] = (d.aa > 0.0f && d.bb > 0.0f) ? d.ab / (sqrtf(d.aa) * sqrtf(d.bb)) : 0.0f;
+        out[k] = (d.aa > 0.0 && d.bb > 0.0) ? (float)(d.ab / (sqrt(d.aa) * sqrt(d.bb))) : 0.0f;
 }
 
 // d cos / d a = b / (|a||b|) - cos a / |a|^2, and symmetrically for b.
@@ -64,13 +65,13 @@ __global__ void cosine_backward(const float *x, int32_t rows, int32_t width, con
         return;
     int32_t ra = ia[k], rb = ib[k];
     bool ok = valid_row(ra, rows) && valid_row(rb, rows);
-    pair_dots d = {0.0f, 0.0f, 0.0f};
+    pair_dots d = {0.0, 0.0, 0.0};
     if (ok)
         d = dots(x + (int64_t)ra * width, x + (int64_t)rb * width, width, lane);
-    bool nonzero = ok && d.aa > 0.0f && d.bb > 0.0f;
-    float inv_ab = 0.0f, cos = 0.0f, g = 0.0f;
+    bool nonzero = ok && d.aa > 0.0 && d.bb > 0.0;
+    double inv_ab = 0.0, cos = 0.0, g = 0.0;
     if (nonzero) {
-        inv_ab = 1.0f / (sqrtf(d.aa) * sqrtf(d.bb));
+        inv_ab = 1.0 / (sqrt(d.aa) * sqrt(d.bb));
         cos = d.ab * inv_ab;
         g = dout[k];
     }
@@ -81,9 +82,9 @@ __global__ void cosine_backward(const float *x, int32_t rows, int32_t width, con
     for (int32_t j = lane; j < width; j += kWarp) {
         float da = 0.0f, db = 0.0f;
         if (nonzero) {
-            float a = x[(int64_t)ra * width + j], b = x[(int64_t)rb * width + j];
-            da = g * (b * inv_ab - cos * a / d.aa);
-            db = g * (a * inv_ab - cos * b / d.bb);
+            double a = x[(int64_t)ra * width + j], b = x[(int64_t)rb * width + j];
+            da = (float)(g * (b * inv_ab - cos * a / d.aa));
+            db = (float)(g * (a * inv_ab - cos * b / d.bb));
         }
         if (kAtomic) {
             if (nonzero) {
@@ -97,7 +98,7 @@ __global__ void cosine_backward(const float *x, int32_t rows, int32_t width, con
     }
 }
 
-unsigned blocks_for(int32_t pairs) { return (unsigned)((pairs + kWarpsPerBlock - 1) / kWarpsPerBlock); }
+unsigned blocks_for(int32_t pairs) { return (unsigned)(((int64_t)pairs + kWarpsPerBlock - 1) / kWarpsPerBlock); }
 
 } // namespace
 

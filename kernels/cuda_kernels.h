@@ -60,6 +60,9 @@ cudaError_t lc_k_distance_clamp(cudaStream_t stream, float *out, int32_t rows, i
 
 /* optimizers.cu */
 cudaError_t lc_k_sgd(cudaStream_t stream, float *w, const float *g, int64_t count, float lr);
+/* optimizers.cu: cudaSuccess when the current device can run this plugin's kernels
+ * (cudaErrorNoKernelImageForDevice when it was built for other architectures only). */
+cudaError_t lc_k_image_check(void);
 /* lr_t = lr / (1 - beta1^step) and eps_t = eps; v is corrected by inv_bias2 = 1 / (1 - beta2^step). */
 cudaError_t lc_k_adam(cudaStream_t stream, float *w, const float *g, float *m, float *v,
                       int64_t count, float lr_corrected, float beta1, float beta2,

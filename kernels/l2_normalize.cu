@@ -15,14 +15,14 @@ __global__ void normalize_rows(const float *x, int32_t rows, int32_t width, floa
         return;
     const float *xr = x + (int64_t)r * width;
     float *yr = y + (int64_t)r * width;
-    float ss = 0.0f;
+    double ss = 0.0; // in double, as the CPU backend: float squares underflow below |x| ~ 1e-19
     for (int32_t k = lane; k < width; k += kWarp)
-        ss += xr[k] * xr[k];
+        ss += (double)xr[k] * xr[k];
     for (int s = kWarp / 2; s > 0; s /= 2)
         ss += __shfl_xor_sync(0xffffffffu, ss, s);
-    float inv = ss > 0.0f ? 1.0f / sqrtf(ss) : 0.0f;
+    double inv = ss > 0.0 ? 1.0 / sqrt(ss) : 0.0;
     for (int32_t k = lane; k < width; k += kWarp)
-        yr[k] = xr[k] * inv;
+        yr[k] = (float)(xr[k] * inv);
 }
 
 } // namespace

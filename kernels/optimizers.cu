@@ -51,3 +51,11 @@ extern "C" cudaError_t lc_k_adam(cudaStream_t stream, float *w, const float *g, 
                                                     inv_bias2, eps);
     return cudaGetLastError();
 }
+
+// Whether this plugin holds code the current device can run (machine code for its architecture
+// or PTX it can compile): cudaErrorNoKernelImageForDevice when not.
+extern "C" cudaError_t lc_k_image_check(void)
+{
+    cudaFuncAttributes attributes;
+    return cudaFuncGetAttributes(&attributes, sgd_step);
+}

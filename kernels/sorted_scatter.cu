@@ -12,24 +12,24 @@ size_t align_up(size_t n) { return (n + 255) & ~(size_t)255; }
 __global__ void make_keys(const int32_t *index, int32_t count, int32_t rows, int32_t *keys,
                           int32_t *positions)
 {
-    for (int32_t r = blockIdx.x * blockDim.x + threadIdx.x; r < count; r += gridDim.x * blockDim.x) {
+    for (int64_t r = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; r < count; r += (int64_t)gridDim.x * blockDim.x) {
         int32_t v = index[r];
         keys[r] = (v >= 0 && v < rows) ? v : rows;
-        positions[r] = r;
+        positions[r] = (int32_t)r;
     }
 }
 
 __global__ void mark_groups(const int32_t *sorted_keys, int32_t count, int32_t rows,
                             int32_t *group_begin, int32_t *group_end)
 {
-    for (int32_t p = blockIdx.x * blockDim.x + threadIdx.x; p < count; p += gridDim.x * blockDim.x) {
+    for (int64_t p = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; p < count; p += (int64_t)gridDim.x * blockDim.x) {
         int32_t key = sorted_keys[p];
         if (key >= rows)
             continue;
         if (p == 0 || sorted_keys[p - 1] != key)
-            group_begin[key] = p;
+            group_begin[key] = (int32_t)p;
         if (p == count - 1 || sorted_keys[p + 1] != key)
-            group_end[key] = p + 1;
+            group_end[key] = (int32_t)(p + 1);
     }
 }
 

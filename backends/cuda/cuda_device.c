@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cuda_internal.h"
+#include "cuda_kernels.h"
 
 static int env_is(const char *name, const char *value)
 {
@@ -21,6 +22,18 @@ lc_status lc_cuda_device_open(lc_backend *backend, int index, lc_device **out)
         return lc_cuda_fail(LC_ERR_NOT_FOUND, "cuda:%d: only %d CUDA device(s)", index,
                             backend->device_count);
     LC_CUDA(cudaSetDevice(index));
+    /* Refuse at open, not at the first kernel: cuDNN and cuBLAS would run, our kernels not. */
+    cudaError_t image = lc_k_image_check();
+    if (image != cudaSuccess) {
+        int major = 0, minor = 0;
+        cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, index);
+        cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, index);
+        (void)cudaGetLastError();
+        return lc_cuda_fail(LC_ERR_UNSUPPORTED,
+                            "cuda:%d: compute capability %d.%d has no code in this plugin (%s); rebuild "
+                            "with -DCMAKE_CUDA_ARCHITECTURES=%d%d",
+                            index, major, minor, cudaGetErrorName(image), major, minor);
+    }
     lc_device *dev = calloc(1, sizeof *dev);
     if (!dev)
         return lc_cuda_fail(LC_ERR_NOMEM, "device_open: out of host memory");

@@ -21,6 +21,7 @@ lc_status lc_cuda_check(cudaError_t err, const char *call)
 {
     if (err == cudaSuccess)
         return LC_OK;
+    (void)cudaGetLastError(); /* reported here: the next launch's check must not inherit it */
     lc_status status = err == cudaErrorMemoryAllocation ? LC_ERR_NOMEM : LC_ERR_DEVICE;
     return lc_cuda_fail(status, "%s: %s: %s", call, cudaGetErrorName(err), cudaGetErrorString(err));
 }

@@ -156,8 +156,9 @@ lc_status lc_cuda_workspace_size(lc_device *device, lc_op op, const void *params
 lc_status lc_cuda_lstm_forward(lc_device *device, const lc_lstm_params *p, const lc_lstm_buffers *b);
 lc_status lc_cuda_lstm_backward(lc_device *device, const lc_lstm_params *p, const lc_lstm_buffers *b);
 
-/* 1 when the standard form goes through cuDNN on this device. */
-int lc_lstm_uses_cudnn(lc_device *device, const lc_lstm_params *p);
+/* *use = 1 when the standard form goes through cuDNN on this device (0: the fused kernels);
+ * a failure other than cuDNN declining the shape is returned, not turned into a fallback. */
+lc_status lc_lstm_uses_cudnn(lc_device *device, const lc_lstm_params *p, int *use);
 
 lc_status lc_lstm_cudnn_sizes(lc_device *device, const lc_lstm_params *p, size_t *reserve,
                               size_t *scratch);

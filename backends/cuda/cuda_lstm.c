@@ -79,14 +79,21 @@ static lc_status check_params(const lc_lstm_params *p)
     return LC_OK;
 }
 
-int lc_lstm_uses_cudnn(lc_device *dev, const lc_lstm_params *p)
+lc_status lc_lstm_uses_cudnn(lc_device *dev, const lc_lstm_params *p, int *use)
 {
+    *use = 0;
     if (p->form != LC_LSTM_STANDARD || dev->deterministic || dev->force_fused_lstm)
-        return 0;
+        return LC_OK;
     if (!lc_cuda_cudnn(dev))
-        return 0;
+        return LC_OK;
+    /* Only "not supported" picks the fused path: a transient failure (out of memory) chosen
+     * differently by forward and backward would make backward read the other path's reserve. */
     size_t reserve = 0, scratch = 0;
-    return lc_lstm_cudnn_sizes(dev, p, &reserve, &scratch) == LC_OK;
+    lc_status st = lc_lstm_cudnn_sizes(dev, p, &reserve, &scratch);
+    if (st == LC_ERR_UNSUPPORTED)
+        return LC_OK;
+    *use = st == LC_OK;
+    return st;
 }
 
 int lc_cuda_supports(lc_device *dev, lc_op op, const void *params)
@@ -115,7 +122,9 @@ lc_status lc_cuda_workspace_size(lc_device *dev, lc_op op, const void *params, s
     LC_CUDA_TRY(check_params(p));
     LC_CUDA_TRY(lc_cuda_enter(dev));
     size_t reserve = 0, scratch = 0;
-    if (lc_lstm_uses_cudnn(dev, p))
+    int cudnn = 0;
+    LC_CUDA_TRY(lc_lstm_uses_cudnn(dev, p, &cudnn));
+    if (cudnn)
         LC_CUDA_TRY(lc_lstm_cudnn_sizes(dev, p, &reserve, &scratch));
     else
         LC_CUDA_TRY(lc_lstm_fused_sizes(p, &reserve, &scratch));
@@ -136,7 +145,7 @@ static lc_status check_buffers(const lc_lstm_params *p, const lc_lstm_buffers *b
         if (backward && b->dtable)
             LC_CUDA_TRY(lc_cuda_need(b->dtable, 0, (size_t)p->vocab * G * F, "lstm dtable"));
     } else {
-        if (!backward)
+        if (!backward || b->xproj)
             LC_CUDA_TRY(lc_cuda_need(b->xproj, 0, (size_t)p->total * G * F, "lstm xproj"));
         if (backward && b->dxproj)
             LC_CUDA_TRY(lc_cuda_need(b->dxproj, 0, (size_t)p->total * G * F, "lstm dxproj"));
@@ -183,7 +192,9 @@ lc_status lc_cuda_lstm_forward(lc_device *dev, const lc_lstm_params *p, const lc
     LC_CUDA_TRY(check_params(p));
     LC_CUDA_TRY(check_buffers(p, b, 0));
     LC_CUDA_TRY(check_workspace(dev, p, b->reserve, LC_OP_LSTM_FORWARD, "lstm_forward reserve"));
-    if (lc_lstm_uses_cudnn(dev, p))
+    int cudnn = 0;
+    LC_CUDA_TRY(lc_lstm_uses_cudnn(dev, p, &cudnn));
+    if (cudnn)
         return lc_lstm_cudnn_forward(dev, p, b);
     return lc_lstm_fused_forward(dev, p, b);
 }
@@ -200,7 +211,9 @@ lc_status lc_cuda_lstm_backward(lc_device *dev, const lc_lstm_params *p, const l
                                 "lstm_backward reserve"));
     LC_CUDA_TRY(check_workspace(dev, &training, b->workspace, LC_OP_LSTM_BACKWARD,
                                 "lstm_backward workspace"));
-    if (lc_lstm_uses_cudnn(dev, &training))
+    int cudnn = 0;
+    LC_CUDA_TRY(lc_lstm_uses_cudnn(dev, &training, &cudnn));
+    if (cudnn)
         return lc_lstm_cudnn_backward(dev, &training, b);
     return lc_lstm_fused_backward(dev, &training, b);
 }

@@ -138,6 +138,8 @@ typedef struct cudnn_sizes {
     size_t weight, work, reserve;
 } cudnn_sizes;
 
+/* work: cuDNN's temporary space, used by the forward and again by both backward calls (the
+ * reserve is there for both; the backward scratch needs no second copy). */
 typedef struct cudnn_reserve {
     int32_t *lengths;
     float *weights, *x, *y;
@@ -146,7 +148,6 @@ typedef struct cudnn_reserve {
 
 typedef struct cudnn_scratch {
     float *dy, *dx, *dweights;
-    void *work;
 } cudnn_scratch;
 
 static cudnn_reserve carve_reserve(lc_carve *carve, const lc_lstm_params *p, int32_t active,
@@ -170,7 +171,6 @@ static cudnn_scratch carve_scratch(lc_carve *carve, const lc_lstm_params *p, con
     s.dy = lc_carve_take(carve, rows * H * F);
     s.dx = lc_carve_take(carve, rows * GATES * H * F);
     s.dweights = lc_carve_take(carve, z->weight);
-    s.work = lc_carve_take(carve, z->work);
     return s;
 }
 
@@ -282,9 +282,11 @@ lc_status lc_lstm_cudnn_forward(lc_device *dev, const lc_lstm_params *p, const l
         return lc_cuda_fail(LC_ERR_INVALID, "lstm_forward: reserve is NULL");
     lc_carve carve = {b->reserve->ptr, 0};
     cudnn_reserve r = carve_reserve(&carve, p, active, &z);
-    /* Pageable source: staged before the call returns, so the caller's array may go. */
+    /* p->lengths is the caller's pageable array, valid only during this call; CUDA only says
+     * such a copy *may* be staged before returning, so wait for it (a few bytes). */
     LC_CUDA(cudaMemcpyAsync(r.lengths, p->lengths, (size_t)active * sizeof(int32_t),
                             cudaMemcpyHostToDevice, dev->stream));
+    LC_CUDA(cudaStreamSynchronize(dev->stream));
     LC_CUDA_TRY(fill_weights(dev, cache, p, b, r.weights));
     const float *x = b->xproj ? b->xproj->ptr : NULL;
     if (p->input == LC_LSTM_INPUT_CODES) {

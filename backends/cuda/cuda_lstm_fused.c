@@ -133,9 +133,11 @@ static lc_status seed_dh(lc_device *dev, const lc_lstm_params *p, const lc_lstm_
     else
         LC_CUDA(cudaMemsetAsync(s.dh, 0, (size_t)p->total * H * F, dev->stream));
     if (b->dh_last && p->batch > 0) {
-        /* From pageable memory the copy is staged before the call returns: plan may go. */
+        /* plan->last_rows is pageable and freed after this call; CUDA only says such a copy *may*
+         * be staged before returning, so wait for it (a few bytes, once per backward). */
         LC_CUDA(cudaMemcpyAsync(s.last_rows, plan->last_rows, (size_t)p->batch * sizeof(int32_t),
                                 cudaMemcpyHostToDevice, dev->stream));
+        LC_CUDA(cudaStreamSynchronize(dev->stream));
         LC_CUDA(lc_k_add_rows_indexed(dev->stream, s.dh, s.last_rows, b->dh_last->ptr, p->batch,
                                       p->hidden));
     }

@@ -60,6 +60,10 @@ static lc_status check_pairs(const lc_cosine_pairs_params *p, lc_buffer *x, lc_b
 {
     if (!p || p->pairs < 0 || p->rows < 0 || p->width < 0)
         return lc_cuda_fail(LC_ERR_INVALID, "%s: bad params", what);
+    /* The backward's per-pair terms count 2 x pairs in int32. */
+    if (p->pairs > INT32_MAX / 2)
+        return lc_cuda_fail(LC_ERR_UNSUPPORTED, "%s: %d pairs (at most %d per call)", what, p->pairs,
+                            INT32_MAX / 2);
     LC_CUDA_TRY(lc_cuda_need(x, 0, (size_t)p->rows * p->width * F32, what));
     LC_CUDA_TRY(lc_cuda_need(ia, 0, (size_t)p->pairs * I32, what));
     LC_CUDA_TRY(lc_cuda_need(ib, 0, (size_t)p->pairs * I32, what));
