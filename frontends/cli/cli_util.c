@@ -20,10 +20,10 @@ static size_t utf8_sequence(const unsigned char *s, size_t left)
     return n;
 }
 
-void lc_write_escaped(FILE *out, const char *text)
+void lc_write_escaped(FILE *out, const char *text, size_t length)
 {
     const unsigned char *s = (const unsigned char *)text;
-    size_t left = strlen(text);
+    size_t left = length;
     while (left > 0) {
         size_t n = utf8_sequence(s, left);
         if (n == 0 || (n == 1 && ((*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f))) {
@@ -50,7 +50,8 @@ static void vreport(const char *cmd, const char *fmt, va_list args)
     if (length >= (int)sizeof small && (text = malloc((size_t)length + 1)) != NULL)
         vsnprintf(text, (size_t)length + 1, fmt, args);
     fprintf(stderr, "lstmcorr %s: ", cmd);
-    lc_write_escaped(stderr, text ? text : small);
+    text = text ? text : small;
+    lc_write_escaped(stderr, text, strlen(text));
     fputc('\n', stderr);
     if (text != small)
         free(text);

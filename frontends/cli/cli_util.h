@@ -14,8 +14,8 @@ int lc_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* text with control bytes (but newline and tab) and invalid UTF-8 written as \xNN. */
-void lc_write_escaped(FILE *out, const char *text);
+/* length bytes of text, control bytes (but newline and tab) and invalid UTF-8 written as \xNN. */
+void lc_write_escaped(FILE *out, const char *text, size_t length);
 
 /* Print "lstmcorr CMD: message" to stderr and return LC_EXIT_FAILURE. Both error printers escape
  * the message as lc_write_escaped does. */

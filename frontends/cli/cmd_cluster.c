@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "assign.h"
 #include "atomic_file.h"
@@ -17,13 +18,23 @@
 
 typedef enum { OUT_JSON, OUT_CSV } out_format;
 
+/* A quoted CSV field. On a terminal, control bytes and invalid UTF-8 (attacker-written alert
+ * text) are shown as \xNN instead of being sent raw; a file gets the bytes as they were. */
 static void csv_field(FILE *out, const char *s)
 {
+    int terminal = isatty(fileno(out));
     fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
+    while (*s) {
+        size_t n = strcspn(s, "\"");
+        if (terminal)
+            lc_write_escaped(out, s, n);
+        else
+            fwrite(s, 1, n, out);
+        s += n;
+        if (*s == '"') {
+            fputs("\"\"", out);
+            s++;
+        }
     }
     fputc('"', out);
 }

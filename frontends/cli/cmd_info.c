@@ -23,7 +23,7 @@ int lc_cmd_info(int argc, char **argv)
         const char *key, *value;
         lc_model_config_entry(model, i, &key, &value);
         printf("  %-18s ", key);
-        lc_write_escaped(stdout, value); /* a model file is user input: no raw control bytes */
+        lc_write_escaped(stdout, value, strlen(value)); /* a model file is user input: no raw control bytes */
         putchar('\n');
     }
     long long total = 0;
@@ -31,7 +31,7 @@ int lc_cmd_info(int argc, char **argv)
     for (int i = 0; i < lc_model_tensor_count(model); i++) {
         const lc_model_tensor *t = lc_model_tensor_at(model, i);
         printf("  ");
-        lc_write_escaped(stdout, t->name);
+        lc_write_escaped(stdout, t->name, strlen(t->name));
         printf("%*s %lld x %lld\n", (int)(strlen(t->name) < 24 ? 24 - strlen(t->name) : 0), "", (long long)t->rows,
                (long long)t->cols);
         total += t->rows * t->cols;
