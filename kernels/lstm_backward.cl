@@ -90,12 +90,8 @@ kernel void lstm_backward_step(int form, int hidden, int batch_now, int batch_ne
                 dh[r] += rec[r];
     }
 
-    floatv w_ci = 0.0f, w_cf = 0.0f, w_co = 0.0f;
-    if (form != LC_FORM_STANDARD) {
-        w_ci = lc_load_columns(peep + j0, ncols);
-        w_cf = lc_load_columns(peep + hidden + j0, ncols);
-        w_co = lc_load_columns(peep + 2 * hidden + j0, ncols);
-    }
+    floatv w_ci, w_cf, w_co;
+    lc_load_peepholes(form, peep, hidden, j0, ncols, &w_ci, &w_cf, &w_co);
 
     #pragma unroll
 

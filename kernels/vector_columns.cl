@@ -29,6 +29,18 @@ static inline floatv lc_load_columns(global const float *p, int n)
     return vloadv(0, lanes);
 }
 
+/* The peephole weights w_ci, w_cf, w_co of columns j0.. (zero for the standard form). */
+static inline void lc_load_peepholes(int form, global const float *peep, int hidden, int j0, int n,
+                                     floatv *w_ci, floatv *w_cf, floatv *w_co)
+{
+    *w_ci = *w_cf = *w_co = 0.0f;
+    if (form == LC_FORM_STANDARD)
+        return;
+    *w_ci = lc_load_columns(peep + j0, n);
+    *w_cf = lc_load_columns(peep + hidden + j0, n);
+    *w_co = lc_load_columns(peep + 2 * hidden + j0, n);
+}
+
 static inline void lc_store_columns(global float *p, int n, floatv v)
 {
     if (n >= LC_VW) {

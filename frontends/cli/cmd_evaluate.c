@@ -191,12 +191,26 @@ static void print_summary(const eval_state *s, FILE *table, double imr_max, int 
     fprintf(s->json, "}\n");
 }
 
-static int identity_vectors(const lc_labelled_texts *train, const lc_labelled_texts *valid, float *train_vectors,
-                            float *valid_vectors)
+/* One fold's vectors: exact-duplicate directions (--baseline), or the network's. *session is the
+ * --model's, or NULL: then a network is initialised and trained on the fold into a new session. */
+static lc_status fold_vectors(lc_dev *dev, int baseline, lc_train_options *o, const lc_net_config *net, int fold,
+                              const lc_labelled_texts *train, const lc_labelled_texts *valid, lc_session **session,
+                              float *train_vectors, float *valid_vectors)
 {
-    lc_text_identity_vectors(train->texts, train->lengths, train->count, train_vectors);
-    lc_text_identity_vectors(valid->texts, valid->lengths, valid->count, valid_vectors);
-    return 1;
+    if (baseline) {
+        lc_text_identity_vectors(train->texts, train->lengths, train->count, train_vectors);
+        lc_text_identity_vectors(valid->texts, valid->lengths, valid->count, valid_vectors);
+        return LC_OK;
+    }
+    if (*session == NULL) {
+        int epochs_done;
+        LC_TRY(lc_session_create(dev, session));
+        LC_TRY(lc_net_init_params(&o->net, o->seed + (uint64_t)fold, *session));
+        if (o->epochs > 0)
+            LC_TRY(lc_train(*session, o, train, valid->count ? valid : NULL, &epochs_done));
+    }
+    LC_TRY(lc_net_embed(net, *session, train->texts, train->lengths, train->count, 4096, train_vectors));
+    return lc_net_embed(net, *session, valid->texts, valid->lengths, valid->count, 4096, valid_vectors);
 }
 
 static int parse_folds(const char *text, int *folds)
@@ -364,8 +378,12 @@ int lc_cmd_evaluate(int argc, char **argv)
         int32_t *train_index = NULL, *valid_index = NULL, train_count = 0, valid_count = 0;
         lc_labelled_texts train = {0}, valid = {0};
         lc_session *session = model_session;
-        const lc_net_config *net = model_path ? &model_net : &t.train.net;
         float *train_vectors = NULL, *valid_vectors = NULL;
+        lc_train_options o = t.train;
+        o.on_progress = on_progress;
+        o.on_epoch = on_epoch;
+        o.ctx = state;
+        const lc_net_config *net = model_path ? &model_net : &o.net;
         int ok = 0, H = baseline ? LC_TEXT_IDENTITY_DIM : lc_net_output_size(net);
         if (lc_cli_fold_split(cmd, &data, fold, &train_index, &train_count, &valid_index, &valid_count) != 0)
             goto done;
@@ -378,25 +396,12 @@ int lc_cmd_evaluate(int argc, char **argv)
         else if (!quiet)
             fprintf(stderr, "fold %d: training on %d alerts, validating on %d (%s)\n", fold, train_count, valid_count,
                     dev->name);
-        lc_train_options o = t.train;
-        o.on_progress = on_progress;
-        o.on_epoch = on_epoch;
-        o.ctx = state;
-        int epochs_done;
         if (lc_cli_subset(&data, train_index, train_count, &train) == 0 &&
             lc_cli_subset(&data, valid_index, valid_count, &valid) == 0 &&
             (train_vectors = malloc((size_t)train_count * (size_t)H * sizeof(float))) != NULL &&
             (valid_vectors = malloc((size_t)(valid_count ? valid_count : 1) * (size_t)H * sizeof(float))) != NULL &&
-            (baseline ? identity_vectors(&train, &valid, train_vectors, valid_vectors)
-                      : (model_path ||
-                         (lc_session_create(dev, &session) == LC_OK &&
-                          lc_net_init_params(&o.net, o.seed + (uint64_t)fold, session) == LC_OK &&
-                          (o.epochs == 0 ||
-                           lc_train(session, &o, &train, valid_count ? &valid : NULL, &epochs_done) == LC_OK))) &&
-                            lc_net_embed(net, session, train.texts, train.lengths, train_count, 4096, train_vectors) ==
-                                LC_OK &&
-                            lc_net_embed(net, session, valid.texts, valid.lengths, valid_count, 4096, valid_vectors) ==
-                                LC_OK)) {
+            fold_vectors(dev, baseline, &o, net, fold, &train, &valid, &session, train_vectors, valid_vectors) ==
+                LC_OK) {
             lc_progress_clear(&state->progress);
             lc_progress_text(&state->progress, "clustering the grid...");
             ok = lc_eval_grid(dev, fold, train_vectors, train.labels, train_count, valid_vectors, valid.labels,

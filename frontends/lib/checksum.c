@@ -19,3 +19,12 @@ uint32_t lc_crc32(uint32_t crc, const void *data, size_t bytes)
     }
     return ~crc;
 }
+
+uint64_t lc_fnv1a64(const void *data, size_t bytes)
+{
+    const unsigned char *p = data;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < bytes; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checksum.h"
 #include "rng.h"
 
 void lc_train_options_seed_preset(lc_train_options *o)
@@ -43,14 +44,6 @@ typedef struct text_classes {
     int32_t classes;
 } text_classes;
 
-static uint64_t hash_text(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static lc_status classes_build(const lc_labelled_texts *d, text_classes *c)
 {
     size_t cap = 16;
@@ -69,7 +62,7 @@ static lc_status classes_build(const lc_labelled_texts *d, text_classes *c)
     for (size_t i = 0; i < cap; i++)
         slots[i] = -1;
     for (int32_t i = 0; i < d->count; i++) {
-        size_t s = hash_text(d->texts[i], d->lengths[i]) & (cap - 1);
+        size_t s = lc_fnv1a64(d->texts[i], d->lengths[i]) & (cap - 1);
         while (slots[s] >= 0) {
             int32_t u = slots[s], f = c->first[u];
             if (d->lengths[f] == d->lengths[i] && memcmp(d->texts[f], d->texts[i], d->lengths[i]) == 0)

@@ -3,16 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checksum.h"
 #include "lstmcorr/engine.h"
-
-static uint64_t hash_row(const float *row, int64_t dim)
-{
-    const unsigned char *p = (const unsigned char *)row;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < (size_t)dim * sizeof(float); i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
 
 void lc_unique_rows_free(lc_unique_rows *u)
 {
@@ -54,7 +46,7 @@ lc_status lc_unique_rows_build(const float *rows, int64_t n, int64_t dim, lc_uni
             out->of[i] = out->count++;
             continue;
         }
-        size_t s = hash_row(row, dim) & (cap - 1);
+        size_t s = lc_fnv1a64(row, (size_t)dim * sizeof(float)) & (cap - 1);
         while (slots[s] >= 0 && memcmp(rows + out->first[slots[s]] * dim, row, bytes) != 0)
             s = (s + 1) & (cap - 1);
         if (slots[s] < 0) {

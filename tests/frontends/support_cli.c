@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "support_cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,12 @@ int support_write_file(const char *path, const char *text)
     size_t n = strlen(text);
     int ok = fwrite(text, 1, n, f) == n;
     return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+double support_json_number(const char *line, const char *key)
+{
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    const char *p = strstr(line, pattern);
+    return p ? strtod(p + strlen(pattern), NULL) : NAN;
 }

@@ -16,5 +16,7 @@ int support_cli_run(const char *args, char *err, size_t err_len);
 void support_temp_path(const char *tag, char *path, size_t len);
 /* Write `text` to `path`; 0 on success. */
 int support_write_file(const char *path, const char *text);
+/* The number after "key": in a JSON line, NaN when the key is absent. */
+double support_json_number(const char *line, const char *key);
 
 #endif

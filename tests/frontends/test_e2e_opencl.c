@@ -28,15 +28,6 @@ static int opencl_usable(void)
     return ok;
 }
 
-/* A number after "key": in a JSON line. */
-static double field(const char *line, const char *key)
-{
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    const char *p = strstr(line, pattern);
-    return p ? strtod(p + strlen(pattern), NULL) : NAN;
-}
-
 enum { MAX_LINES = 200 };
 
 static int read_lines(const char *path, char lines[][1024])
@@ -89,10 +80,10 @@ static void test_opencl_fold_matches_cpu(void **state)
     for (int i = 0; i < na; i++) {
         if (strstr(a[i], "\"summary\""))
             continue;
-        assert_true(field(a[i], "eps") == field(b[i], "eps"));
-        assert_true(field(a[i], "min_samples") == field(b[i], "min_samples"));
-        double arf_a = field(a[i], "arf"), arf_b = field(b[i], "arf");
-        double imr_a = field(a[i], "imr"), imr_b = field(b[i], "imr");
+        assert_true(support_json_number(a[i], "eps") == support_json_number(b[i], "eps"));
+        assert_true(support_json_number(a[i], "min_samples") == support_json_number(b[i], "min_samples"));
+        double arf_a = support_json_number(a[i], "arf"), arf_b = support_json_number(b[i], "arf");
+        double imr_a = support_json_number(a[i], "imr"), imr_b = support_json_number(b[i], "imr");
         if (fabs(arf_a - arf_b) > 0.1 * fmax(arf_a, arf_b) || fabs(imr_a - imr_b) > 0.05)
             far++;
     }
@@ -104,7 +95,7 @@ static void test_opencl_fold_matches_cpu(void **state)
     assert_int_equal(na, 2);
     assert_int_equal(nb, 2);
     for (int i = 0; i < na; i++) {
-        double la = field(a[i], "train_loss"), lb = field(b[i], "train_loss");
+        double la = support_json_number(a[i], "train_loss"), lb = support_json_number(b[i], "train_loss");
         if (!(fabs(la - lb) <= 1e-3 * fabs(la)))
             fail_msg("epoch %d loss: cpu %.7g, opencl %.7g", i + 1, la, lb);
     }

@@ -41,6 +41,18 @@ static long file_bytes(const char *path, unsigned char **out)
     return n;
 }
 
+/* Both files exist, are not empty, and hold the same bytes. */
+static void assert_same_bytes(const char *path_a, const char *path_b)
+{
+    unsigned char *a = NULL, *b = NULL;
+    long na = file_bytes(path_a, &a), nb = file_bytes(path_b, &b);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, (size_t)na);
+    free(a);
+    free(b);
+}
+
 static const char train_options[] = "--preset fast --pairs 6000 --batch 500 --hidden 8 --quiet";
 
 static void test_resume_equals_uninterrupted(void **state)
@@ -57,13 +69,7 @@ static void test_resume_equals_uninterrupted(void **state)
     assert_int_equal(support_cli_run(args, err, sizeof err), 0);
     snprintf(args, sizeof args, "train --data %s --resume %s --epochs 3 --quiet", data, part);
     assert_int_equal(support_cli_run(args, err, sizeof err), 0);
-    unsigned char *a = NULL, *b = NULL;
-    long na = file_bytes(whole, &a), nb = file_bytes(part, &b);
-    assert_true(na > 0);
-    assert_int_equal(na, nb);
-    assert_memory_equal(a, b, (size_t)na);
-    free(a);
-    free(b);
+    assert_same_bytes(whole, part);
 
     /* Resuming keeps the stored settings: changing one is a usage error, not silently ignored. */
     snprintf(args, sizeof args, "train --data %s --resume %s --epochs 4 --lr 5 --quiet", data, part);
@@ -206,13 +212,7 @@ static void test_evaluate_model(void **state)
     snprintf(args, sizeof args, "evaluate --data %s --folds 0 --model %s --quiet --json %s", data, model, given);
     if (support_cli_run(args, err, sizeof err) != 0)
         fail_msg("lstmcorr %s: %s", args, err);
-    unsigned char *a = NULL, *b = NULL;
-    long na = file_bytes(own, &a), nb = file_bytes(given, &b);
-    assert_true(na > 0);
-    assert_int_equal(na, nb);
-    assert_memory_equal(a, b, (size_t)na);
-    free(a);
-    free(b);
+    assert_same_bytes(own, given);
     snprintf(args, sizeof args, "evaluate --data %s --model %s --epochs 3", data, model);
     assert_int_equal(support_cli_run(args, err, sizeof err), 2);
     assert_non_null(strstr(err, "--epochs"));

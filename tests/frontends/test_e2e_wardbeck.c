@@ -29,12 +29,6 @@ typedef struct {
     double best_f1; /* best validation F1 over the grid */
 } outcome;
 
-static double number_after(const char *line, const char *key)
-{
-    const char *at = strstr(line, key);
-    return at ? strtod(at + strlen(key), NULL) : 0.0;
-}
-
 static int read_outcome(const char *path, outcome *out)
 {
     FILE *f = fopen(path, "r");
@@ -48,10 +42,10 @@ static int read_outcome(const char *path, outcome *out)
             summaries++;
             out->has_point = strstr(line, "\"eps\":null") == NULL;
             if (out->has_point)
-                out->arf = number_after(line, "\"arf\":");
+                out->arf = support_json_number(line, "arf");
         } else if (strstr(line, "\"cut\":\"validation\"") != NULL) {
             points++;
-            double f1 = number_after(line, "\"f1\":");
+            double f1 = support_json_number(line, "f1");
             if (f1 > out->best_f1)
                 out->best_f1 = f1;
         }

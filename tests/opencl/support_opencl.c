@@ -27,7 +27,7 @@ void ocl_test_load(ocl_test_env *env)
     env->device = NULL;
 }
 
-void ocl_test_open(ocl_test_env *env)
+void ocl_test_load_with_devices(ocl_test_env *env)
 {
     ocl_test_load(env);
     if (env->api->device_count(env->backend) == 0) {
@@ -35,6 +35,11 @@ void ocl_test_open(ocl_test_env *env)
         ocl_test_close(env);
         skip();
     }
+}
+
+void ocl_test_open(ocl_test_env *env)
+{
+    ocl_test_load_with_devices(env);
     lc_status status = env->api->device_open(env->backend, 0, &env->device);
     if (status != LC_OK)
         fail_msg("device_open(opencl:0): %s", env->api->last_error());

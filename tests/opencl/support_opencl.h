@@ -18,7 +18,9 @@ typedef struct ocl_test_env {
 
 /* Load and init the plugin; fails the test when the plugin cannot be loaded at all. */
 void ocl_test_load(ocl_test_env *env);
-/* Load, init and open opencl:0; skips the test (with the reason printed) without devices. */
+/* Load and init; skips the test (with the reason printed) when there are no devices. */
+void ocl_test_load_with_devices(ocl_test_env *env);
+/* The same, then open opencl:0 (failing the test when it does not open). */
 void ocl_test_open(ocl_test_env *env);
 void ocl_test_close(ocl_test_env *env);
 

@@ -32,12 +32,7 @@ static lc_status open_with(ocl_test_env *env, const char *text)
     } else {
         remove(path);
     }
-    ocl_test_load(env);
-    if (env->api->device_count(env->backend) == 0) {
-        printf("skipped: %s\n", env->api->unavailable_reason(env->backend));
-        ocl_test_close(env);
-        skip();
-    }
+    ocl_test_load_with_devices(env);
     setenv("LSTMCORR_CLBLAST_TUNING", path, 1);
     lc_status status = env->api->device_open(env->backend, 0, &env->device);
     unsetenv("LSTMCORR_CLBLAST_TUNING");
